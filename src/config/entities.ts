@@ -1,0 +1,271 @@
+/**
+ * The entities of Waygate, as zod schemas. These are the one source of truth
+ * for the admin API's validation, the OpenAPI document, the declarative YAML
+ * format and the store. References between entities are by id in the store
+ * and the admin API, by name in the YAML file.
+ */
+import { z } from "zod";
+
+const name = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must start with a letter or digit and contain only letters, digits, '.', '_' or '-'");
+const id = z.string().min(1).max(64);
+const durationMs = z.number().int().min(1).max(3_600_000);
+const httpStatus = z.number().int().min(100).max(599);
+
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"] as const;
+
+// ---------------------------------------------------------------- team
+
+export const TeamInput = z.strictObject({
+  name,
+  description: z.string().max(2000).default(""),
+});
+
+// ---------------------------------------------------------------- upstream
+
+export const TargetSpec = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).describe("Base URL of the target, e.g. http://10.0.0.5:8080"),
+  weight: z.number().int().min(0).max(10_000).default(100),
+  /** Tier 0 is primary; higher tiers are used only when no lower tier has a healthy target. */
+  priority: z.number().int().min(0).max(9).default(0),
+});
+
+export const BalancerSpec = z.strictObject({
+  algorithm: z.enum(["round_robin", "least_inflight", "peak_ewma", "consistent_hash"]).default("round_robin"),
+  /** For consistent_hash: what identifies the client. */
+  hash_on: z.enum(["header", "client_ip", "consumer"]).default("client_ip"),
+  hash_header: z.string().min(1).max(128).optional(),
+});
+
+export const ActiveHealthCheckSpec = z.strictObject({
+  enabled: z.boolean().default(false),
+  path: z.string().startsWith("/").default("/health"),
+  method: z.enum(["GET", "HEAD"]).default("GET"),
+  interval_ms: durationMs.default(5000),
+  timeout_ms: durationMs.default(1000),
+  expected_statuses: z.array(httpStatus).min(1).default([200, 204]),
+  healthy_threshold: z.number().int().min(1).max(100).default(2),
+  unhealthy_threshold: z.number().int().min(1).max(100).default(3),
+});
+
+export const OutlierDetectionSpec = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Consecutive failures of any kind (connect, timeout, 5xx) before ejection. */
+  consecutive_failures: z.number().int().min(1).max(1000).default(5),
+  /** Consecutive gateway errors (502/503/504 and connect failures) before ejection. */
+  consecutive_gateway_errors: z.number().int().min(1).max(1000).default(3),
+  base_ejection_ms: durationMs.default(30_000),
+  max_ejection_ms: durationMs.default(300_000),
+  /** Never eject more than this share of the upstream's targets at once. */
+  max_ejection_percent: z.number().int().min(0).max(100).default(50),
+});
+
+export const CircuitBreakerSpec = z.strictObject({
+  enabled: z.boolean().default(true),
+  window_ms: durationMs.default(10_000),
+  minimum_calls: z.number().int().min(1).max(100_000).default(20),
+  failure_rate_percent: z.number().min(1).max(100).default(50),
+  open_ms: durationMs.default(10_000),
+  half_open_probes: z.number().int().min(1).max(1000).default(3),
+  /** Calls slower than this count as failures; 0 disables. */
+  slow_call_ms: z.number().int().min(0).max(3_600_000).default(0),
+});
+
+export const TimeoutsSpec = z.strictObject({
+  connect_ms: durationMs.default(3000),
+  /** Time to the first byte of the response (status line and headers). */
+  ttfb_ms: durationMs.default(30_000),
+  /** Longest pause between two chunks of the response body. */
+  idle_ms: durationMs.default(60_000),
+  total_ms: durationMs.default(300_000),
+});
+
+export const NoHealthyUpstreamSpec = z.strictObject({
+  mode: z.enum(["fail", "panic", "static"]).default("fail"),
+  /** panic: when the healthy share of targets is below this, balance over all targets. */
+  panic_threshold_percent: z.number().int().min(0).max(100).default(50),
+  /** static: the response to send. */
+  static_response: z
+    .strictObject({
+      status: httpStatus.default(503),
+      headers: z.record(z.string(), z.string()).default({}),
+      body: z.string().max(1_000_000).default(""),
+    })
+    .optional(),
+});
+
+export const UpstreamInput = z.strictObject({
+  name,
+  team_id: id.optional(),
+  targets: z.array(TargetSpec).max(1000).default([]),
+  balancer: BalancerSpec.default(BalancerSpec.parse({})),
+  health_check: ActiveHealthCheckSpec.default(ActiveHealthCheckSpec.parse({})),
+  outlier_detection: OutlierDetectionSpec.default(OutlierDetectionSpec.parse({})),
+  circuit_breaker: CircuitBreakerSpec.default(CircuitBreakerSpec.parse({})),
+  timeouts: TimeoutsSpec.default(TimeoutsSpec.parse({})),
+  no_healthy_upstream: NoHealthyUpstreamSpec.default(NoHealthyUpstreamSpec.parse({})),
+});
+
+// ---------------------------------------------------------------- service
+
+export const RetrySpec = z.strictObject({
+  attempts: z.number().int().min(1).max(10).default(2).describe("Total attempts including the first"),
+  on_connect_failure: z.boolean().default(true),
+  on_timeout: z.boolean().default(true),
+  on_statuses: z.array(httpStatus).default([502, 503, 504]),
+  on_429: z.boolean().default(true),
+  /** Non-idempotent methods (POST, PATCH) are retried only when this is set. */
+  retry_non_idempotent: z.boolean().default(false),
+  backoff_base_ms: z.number().int().min(0).max(60_000).default(25),
+  backoff_max_ms: z.number().int().min(0).max(60_000).default(1000),
+  /** Retries may add at most this percentage on top of first attempts (Envoy/Finagle-style budget). */
+  budget_percent: z.number().min(0).max(100).default(20),
+  /** Below this many retries per second the budget never blocks. */
+  budget_min_per_second: z.number().min(0).max(10_000).default(10),
+  /** Longest Retry-After (ms) from a 429 that is still worth waiting for. */
+  max_retry_after_ms: z.number().int().min(0).max(60_000).default(2000),
+});
+
+export const ServiceAuthSpec = z.strictObject({
+  /** none: open; key_auth: an API key of an application subscribed to this service. */
+  mode: z.enum(["none", "key_auth"]).default("none"),
+  /** Remove the credential before forwarding upstream. */
+  hide_credentials: z.boolean().default(true),
+});
+
+export const ServiceInput = z.strictObject({
+  name,
+  team_id: id.optional(),
+  kind: z.enum(["rest", "ai"]).default("rest"),
+  description: z.string().max(2000).default(""),
+  upstream_id: id.optional(),
+  /** Path prepended to the forwarded path, e.g. /v2. */
+  base_path: z.string().regex(/^(\/[^?#]*)?$/).default(""),
+  retry: RetrySpec.default(RetrySpec.parse({})),
+  auth: ServiceAuthSpec.default(ServiceAuthSpec.parse({})),
+  /** Service tried when this one has no healthy upstream. */
+  fallback_service_id: id.optional(),
+  max_request_body_bytes: z.number().int().min(0).max(1 << 30).default(10 * 1024 * 1024),
+  enabled: z.boolean().default(true),
+});
+
+// ---------------------------------------------------------------- route
+
+export const HeaderMatcher = z.strictObject({
+  name: z.string().min(1).max(128),
+  /** Exact value; omit with `regex` or `present`. */
+  value: z.string().max(1024).optional(),
+  regex: z.string().max(1024).optional(),
+  present: z.boolean().optional(),
+});
+
+export const RouteInput = z.strictObject({
+  name,
+  service_id: id,
+  /** Empty means every method. */
+  methods: z.array(z.enum(HTTP_METHODS)).default([]),
+  /**
+   * Paths: `/users/:id` (param), `/files/*` (wildcard tail), or a literal
+   * path that also matches as a prefix when `prefix` is set.
+   */
+  paths: z.array(z.string().startsWith("/").max(1024)).min(1),
+  prefix: z.boolean().default(true),
+  hosts: z.array(z.string().min(1).max(255)).default([]),
+  headers: z.array(HeaderMatcher).default([]),
+  /** Remove the matched path prefix before forwarding. */
+  strip_path: z.boolean().default(false),
+  /** Replace the forwarded path; may use :params and * from the matched path. */
+  rewrite: z.string().startsWith("/").max(1024).optional(),
+  retry: RetrySpec.optional(),
+  fallback_service_id: id.optional(),
+  /** Higher wins when two routes match equally well. */
+  priority: z.number().int().min(-1000).max(1000).default(0),
+});
+
+// ---------------------------------------------------------------- consumers
+
+export const ApplicationInput = z.strictObject({
+  name,
+  team_id: id.optional(),
+  description: z.string().max(2000).default(""),
+});
+
+export const CredentialInput = z.strictObject({
+  name,
+  application_id: id,
+  kind: z.enum(["api_key"]).default("api_key"),
+  /** Plaintext key (only on create, never stored or returned). Generated when absent. */
+  key: z.string().min(16).max(256).optional(),
+  expires_at: z.iso.datetime().optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const SubscriptionInput = z.strictObject({
+  application_id: id,
+  service_id: id,
+  status: z.enum(["pending", "approved", "rejected", "cancelled", "revoked"]).default("approved"),
+});
+
+// ---------------------------------------------------------------- stored shapes
+
+export const KINDS = ["teams", "upstreams", "services", "routes", "applications", "credentials", "subscriptions"] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const INPUT_SCHEMAS = {
+  teams: TeamInput,
+  upstreams: UpstreamInput,
+  services: ServiceInput,
+  routes: RouteInput,
+  applications: ApplicationInput,
+  credentials: CredentialInput,
+  subscriptions: SubscriptionInput,
+} as const;
+
+interface Meta {
+  id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type Team = z.output<typeof TeamInput> & Meta;
+export type Upstream = z.output<typeof UpstreamInput> & Meta;
+export type Target = z.output<typeof TargetSpec>;
+export type Service = z.output<typeof ServiceInput> & Meta;
+export type Route = z.output<typeof RouteInput> & Meta;
+export type Application = z.output<typeof ApplicationInput> & Meta;
+/** Stored credential: the key itself is never kept, only its SHA-256 and a visible prefix. */
+export type Credential = Omit<z.output<typeof CredentialInput>, "key"> & Meta & { key_hash: string; key_prefix: string };
+export type Subscription = z.output<typeof SubscriptionInput> & Meta;
+
+export type RetryPolicy = z.output<typeof RetrySpec>;
+export type BalancerConfig = z.output<typeof BalancerSpec>;
+export type ActiveHealthCheckConfig = z.output<typeof ActiveHealthCheckSpec>;
+export type OutlierDetectionConfig = z.output<typeof OutlierDetectionSpec>;
+export type CircuitBreakerConfig = z.output<typeof CircuitBreakerSpec>;
+export type TimeoutsConfig = z.output<typeof TimeoutsSpec>;
+export type NoHealthyUpstreamConfig = z.output<typeof NoHealthyUpstreamSpec>;
+
+export interface EntityMap {
+  teams: Team;
+  upstreams: Upstream;
+  services: Service;
+  routes: Route;
+  applications: Application;
+  credentials: Credential;
+  subscriptions: Subscription;
+}
+
+/** Everything a snapshot is compiled from, at one revision. */
+export interface EntitySet {
+  revision: number;
+  teams: Team[];
+  upstreams: Upstream[];
+  services: Service[];
+  routes: Route[];
+  applications: Application[];
+  credentials: Credential[];
+  subscriptions: Subscription[];
+}

@@ -1,0 +1,46 @@
+/**
+ * How each entity kind relates to the others. The store enforces these
+ * references (400 reference_not_found on write, 409 reference_conflict on
+ * delete of something still referenced) and uniqueness (409 conflict).
+ */
+import type { Kind } from "./entities.ts";
+
+export interface KindDescriptor {
+  kind: Kind;
+  /** Field name → kind it points at (by id). */
+  refs: Record<string, Kind>;
+  /** Each entry is a set of fields whose values together must be unique. */
+  unique: string[][];
+  /** Deleting the referenced entity deletes these dependants too (e.g. an application's credentials). */
+  cascadeFrom: Kind[];
+}
+
+export const KIND_DESCRIPTORS: Record<Kind, KindDescriptor> = {
+  teams: { kind: "teams", refs: {}, unique: [["name"]], cascadeFrom: [] },
+  upstreams: { kind: "upstreams", refs: { team_id: "teams" }, unique: [["name"]], cascadeFrom: [] },
+  services: {
+    kind: "services",
+    refs: { team_id: "teams", upstream_id: "upstreams", fallback_service_id: "services" },
+    unique: [["name"]],
+    cascadeFrom: [],
+  },
+  routes: {
+    kind: "routes",
+    refs: { service_id: "services", fallback_service_id: "services" },
+    unique: [["name"]],
+    cascadeFrom: ["services"],
+  },
+  applications: { kind: "applications", refs: { team_id: "teams" }, unique: [["name"]], cascadeFrom: [] },
+  credentials: {
+    kind: "credentials",
+    refs: { application_id: "applications" },
+    unique: [["application_id", "name"], ["key_hash"]],
+    cascadeFrom: ["applications"],
+  },
+  subscriptions: {
+    kind: "subscriptions",
+    refs: { application_id: "applications", service_id: "services" },
+    unique: [["application_id", "service_id"]],
+    cascadeFrom: ["applications", "services"],
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * Time is injected so the state machines (breaker, outlier detection, retry
+ * budget, health checks) can be tested with a fake clock instead of sleeps.
+ */
+export interface Clock {
+  /** Milliseconds, monotonic enough for durations. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
+
+export class FakeClock implements Clock {
+  constructor(private t = 1_000_000) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(ms: number): void {
+    this.t = ms;
+  }
+}

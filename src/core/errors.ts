@@ -1,0 +1,75 @@
+/**
+ * Every failure the gateway or the admin API reports carries a stable,
+ * machine-readable code. Clients and dashboards key on the code, never on
+ * the message, so codes are never renamed once released.
+ */
+export const ERROR_STATUS = {
+  // data plane
+  route_not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  bad_request: 400,
+  unauthorized: 401,
+  invalid_credential: 401,
+  credential_expired: 401,
+  subscription_required: 403,
+  subscription_pending: 403,
+  upstream_timeout: 504,
+  upstream_connect_failed: 502,
+  upstream_reset: 502,
+  upstream_error: 502,
+  no_healthy_upstream: 503,
+  client_closed_request: 499,
+  internal_error: 500,
+  // control plane
+  not_found: 404,
+  validation_failed: 400,
+  conflict: 409,
+  reference_conflict: 409,
+  reference_not_found: 400,
+  admin_unauthorized: 401,
+  config_invalid: 400,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class WaygateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: FieldIssue[] | undefined;
+  /** Seconds the client should wait before retrying (sets Retry-After). */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { details?: FieldIssue[]; retryAfter?: number; status?: number } = {}) {
+    super(message);
+    this.name = "WaygateError";
+    this.code = code;
+    this.status = opts.status ?? ERROR_STATUS[code];
+    this.details = opts.details;
+    this.retryAfter = opts.retryAfter;
+  }
+}
+
+export function isWaygateError(e: unknown): e is WaygateError {
+  return e instanceof WaygateError;
+}
+
+/** The JSON body every error response uses: `{error:{code,message,request_id}}`. */
+export function errorBody(code: ErrorCode, message: string, requestId?: string, details?: FieldIssue[]): string {
+  const error: Record<string, unknown> = { code, message };
+  if (requestId) error.request_id = requestId;
+  if (details && details.length > 0) error.details = details;
+  return JSON.stringify({ error });
+}
+
+export function errorResponse(err: WaygateError, requestId?: string, extraHeaders?: Record<string, string>): Response {
+  const headers: Record<string, string> = { "content-type": "application/json", ...extraHeaders };
+  if (requestId) headers["x-request-id"] = requestId;
+  if (err.retryAfter !== undefined) headers["retry-after"] = String(Math.max(0, Math.ceil(err.retryAfter)));
+  return new Response(errorBody(err.code, err.message, requestId, err.details), { status: err.status, headers });
+}
