@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   reference_not_found: 400,
   admin_unauthorized: 401,
   config_invalid: 400,
+  unsupported_media_type: 415,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
