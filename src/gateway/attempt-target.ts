@@ -1,0 +1,140 @@
+/**
+ * One attempt against one chosen target, wired into the target's resilience
+ * state: in-flight accounting, the outcome report (breaker, outlier
+ * detection, latency), and — for a response — a relay that streams the body
+ * to the client and completes the call record when the body ends.
+ */
+import { WaygateError } from "../core/errors.ts";
+import type { TargetRuntime } from "../upstream/target.ts";
+import type { AttemptOutcome } from "../upstream/types.ts";
+import type { UpstreamRuntime } from "../upstream/upstream-runtime.ts";
+import { runAttempt } from "./attempt.ts";
+import { markReachable } from "./connect-check.ts";
+import type { RequestContext } from "./context.ts";
+import { forwardableHeaders } from "./headers.ts";
+import type { ProxyHooks } from "./proxy.ts";
+import type { PreparedBody } from "./request-body.ts";
+import { relayBody } from "./response-body.ts";
+import { targetParts } from "./target-url.ts";
+
+export interface AttemptInput {
+  ctx: RequestContext;
+  upstream: UpstreamRuntime;
+  target: TargetRuntime;
+  path: string;
+  headers: Headers;
+  body: PreparedBody;
+  deadlineStart: number;
+  hooks: ProxyHooks;
+}
+
+export type AttemptEnd =
+  | { kind: "cancelled" }
+  | { kind: "too_large" }
+  | { kind: "failed"; outcome: AttemptOutcome; error: WaygateError; retryAfter: null; discard?: undefined }
+  | {
+      kind: "response";
+      outcome: AttemptOutcome;
+      error: WaygateError;
+      retryAfter: string | null;
+      /** Streams this response to the client; the attempt's final answer. */
+      relay(): Response;
+      /** Drops this response (a retry follows). */
+      discard(): void;
+    };
+
+const FAILURE_CODES = { connect_failure: "upstream_connect_failed", timeout: "upstream_timeout", reset: "upstream_reset" } as const;
+
+export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
+  const { ctx, upstream, target } = a;
+  const timeouts = upstream.upstream.timeouts;
+  const remaining = Math.max(1, timeouts.total_ms - (performance.now() - a.deadlineStart));
+  const { base, origin } = targetParts(target.url);
+  target.begin();
+  const res = await runAttempt({
+    url: base + a.path + ctx.query,
+    origin,
+    method: ctx.method,
+    headers: a.headers,
+    body: a.body.body,
+    timeouts: { ...timeouts, ttfb_ms: Math.min(timeouts.ttfb_ms, remaining) },
+    signal: ctx.req.signal,
+  });
+  if (!res.ok) {
+    ctx.upstreamMs += res.outcome.durationMs;
+    target.end();
+    upstream.report(target, res.outcome);
+    if (res.outcome.kind === "cancelled") return { kind: "cancelled" };
+    if (a.body.overLimit()) return { kind: "too_large" };
+    return {
+      kind: "failed",
+      outcome: res.outcome,
+      error: new WaygateError(FAILURE_CODES[res.outcome.kind], `${res.outcome.message} (${target.url})`),
+      retryAfter: null,
+    };
+  }
+
+  ctx.upstreamMs += res.ttfbMs;
+  markReachable(origin);
+  const upstreamRes = res.response;
+  const outcome: AttemptOutcome = { kind: "response", status: upstreamRes.status, durationMs: res.ttfbMs };
+  upstream.report(target, outcome);
+  ctx.record.upstream_ttfb_ms = res.ttfbMs;
+
+  let settled = false;
+  const settle = () => {
+    if (settled) return false;
+    settled = true;
+    target.end();
+    return true;
+  };
+
+  const relay = (): Response => {
+    ctx.record.status = upstreamRes.status;
+    const outHeaders = forwardableHeaders(upstreamRes.headers);
+    outHeaders.set("x-request-id", ctx.requestId);
+    a.hooks.decorate(ctx, outHeaders);
+    const bodyStart = performance.now();
+    const finish = (bytes: number, code: string | null) => {
+      if (!settle()) return;
+      ctx.record.response_bytes = bytes;
+      ctx.record.request_bytes = a.body.bytes();
+      if (code) ctx.record.error_code = code;
+      ctx.upstreamMs += performance.now() - bodyStart;
+      a.hooks.finish(ctx);
+    };
+    const init = { status: upstreamRes.status, statusText: upstreamRes.statusText, headers: outHeaders };
+    if (!upstreamRes.body || ctx.method === "HEAD") {
+      finish(0, null);
+      return new Response(null, init);
+    }
+    const stream = relayBody(upstreamRes.body, {
+      idleMs: timeouts.idle_ms,
+      deadline: a.deadlineStart + timeouts.total_ms,
+      abort: res.abort,
+      onEnd(end) {
+        if (end.kind === "complete") return finish(end.bytes, null);
+        if (end.kind === "client_cancelled") return finish(end.bytes, "client_closed_request");
+        const failed = end.kind === "upstream_error" ? "reset" : "timeout";
+        upstream.report(target, { kind: failed, durationMs: performance.now() - a.deadlineStart, message: end.message });
+        finish(end.bytes, failed === "reset" ? "upstream_reset" : "upstream_timeout");
+      },
+    });
+    return new Response(stream, init);
+  };
+
+  return {
+    kind: "response",
+    outcome,
+    error: new WaygateError("upstream_error", `upstream answered ${upstreamRes.status} (${target.url})`, {
+      status: upstreamRes.status >= 500 ? upstreamRes.status : 502,
+    }),
+    retryAfter: upstreamRes.headers.get("retry-after"),
+    relay,
+    discard() {
+      if (!settle()) return;
+      res.abort.abort();
+      void upstreamRes.body?.cancel().catch(() => {});
+    },
+  };
+}

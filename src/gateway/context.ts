@@ -1,0 +1,28 @@
+import type { CallRecord } from "../telemetry/call-record.ts";
+import type { CompiledRoute } from "../snapshot/snapshot.ts";
+
+/** Per-request state shared by the pipeline stages. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly req: Request;
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  /** Including the leading '?', or ''. */
+  readonly query: string;
+  readonly clientIp: string;
+  /** performance.now() at arrival. */
+  readonly startedAt: number;
+  route: CompiledRoute | undefined;
+  params: Record<string, string>;
+  /** Remainder of the path after the route's matched part (for strip_path). */
+  rest: string;
+  matchedPath: string;
+  applicationId: string | undefined;
+  credentialId: string | undefined;
+  /** Request headers that must not reach the upstream (e.g. the credential). */
+  dropHeaders: Set<string> | undefined;
+  /** Milliseconds spent waiting on upstreams, for the gateway-overhead figure. */
+  upstreamMs: number;
+  readonly record: CallRecord;
+}

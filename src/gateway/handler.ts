@@ -1,0 +1,103 @@
+/**
+ * The data-plane pipeline every request walks: request id → route match →
+ * the route's policies → proxy (selection, attempts, fallback) → call record.
+ * Nothing here touches the database; everything comes from the snapshot.
+ */
+import { WaygateError, errorResponse } from "../core/errors.ts";
+import { newRequestId } from "../core/ids.ts";
+import type { Snapshot } from "../snapshot/snapshot.ts";
+import { type CallRecord, emptyRecord } from "../telemetry/call-record.ts";
+import type { RequestContext } from "./context.ts";
+import { acceptRequestId } from "./headers.ts";
+import { splitUrl } from "./path.ts";
+import { type ProxyHooks, proxyRequest } from "./proxy.ts";
+
+export interface GatewayDeps {
+  snapshot(): Snapshot;
+  /** Receives every finished call; must not block. */
+  record(record: CallRecord): void;
+}
+
+export type GatewayHandler = (req: Request, clientIp: string) => Promise<Response>;
+
+export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
+  const hooks: ProxyHooks = {
+    finish(ctx) {
+      const r = ctx.record;
+      r.total_ms = performance.now() - ctx.startedAt;
+      r.gateway_ms = Math.max(0, r.total_ms - ctx.upstreamMs);
+      deps.record(r);
+    },
+    decorate(ctx, headers) {
+      const policies = ctx.route?.policies;
+      if (policies) for (const p of policies) p.onResponse?.(ctx, headers);
+    },
+  };
+
+  const reject = (ctx: RequestContext, err: WaygateError, headers?: Record<string, string>): Response => {
+    ctx.record.status = err.status;
+    ctx.record.error_code = err.code;
+    const res = errorResponse(err, ctx.requestId, headers);
+    hooks.finish(ctx);
+    return res;
+  };
+
+  return async function handle(req: Request, clientIp: string): Promise<Response> {
+    const startedAt = performance.now();
+    const requestId = acceptRequestId(req.headers.get("x-request-id")) ?? newRequestId();
+    const { path, query } = splitUrl(req.url);
+    const host = req.headers.get("host") ?? "";
+    const ctx: RequestContext = {
+      requestId,
+      req,
+      method: req.method,
+      host,
+      path,
+      query,
+      clientIp,
+      startedAt,
+      route: undefined,
+      params: {},
+      rest: "",
+      matchedPath: "",
+      applicationId: undefined,
+      credentialId: undefined,
+      dropHeaders: undefined,
+      upstreamMs: 0,
+      record: emptyRecord(requestId, Date.now(), req.method, host, path, clientIp),
+    };
+    try {
+      const snap = deps.snapshot();
+      const m = snap.router.match({ method: req.method, host, path, headers: req.headers });
+      if (!m.ok) {
+        if (m.reason === "method_not_allowed") {
+          return reject(ctx, new WaygateError("method_not_allowed", `method ${req.method} is not allowed here`), { allow: m.allowed.join(", ") });
+        }
+        return reject(ctx, new WaygateError("route_not_found", `no route matches ${req.method} ${path}`));
+      }
+      const route = m.match.value;
+      ctx.route = route;
+      ctx.params = m.match.params;
+      ctx.rest = m.match.rest;
+      ctx.matchedPath = m.match.matchedPath;
+      ctx.record.route_id = route.route.id;
+      ctx.record.service_id = route.service.service.id;
+      ctx.record.team_id = route.service.service.team_id ?? null;
+
+      for (const policy of route.policies) {
+        if (!policy.onRequest) continue;
+        const verdict = await policy.onRequest(ctx, snap);
+        if (verdict instanceof WaygateError) return reject(ctx, verdict);
+        if (verdict instanceof Response) {
+          ctx.record.status = verdict.status;
+          hooks.finish(ctx);
+          return verdict;
+        }
+      }
+      return await proxyRequest(ctx, route, hooks);
+    } catch (err) {
+      console.error(`[waygate] request ${requestId} failed unexpectedly:`, err);
+      return reject(ctx, new WaygateError("internal_error", "internal gateway error"));
+    }
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The request body on its way upstream. Small bodies of requests that may be
+ * retried are buffered (so a retry can resend them, as Envoy's retry buffer
+ * does); everything else streams through untouched. Either way the size
+ * limit is enforced while reading, since Content-Length may be absent.
+ */
+import { WaygateError } from "../core/errors.ts";
+
+/** Bodies up to this size are buffered when a retry could need them again. */
+export const RETRY_BUFFER_BYTES = 64 * 1024;
+
+export interface PreparedBody {
+  body: ArrayBuffer | ReadableStream<Uint8Array> | null;
+  /** Whether the body can be sent again on a retry. */
+  replayable: boolean;
+  /** Set once the streamed body has been read to the end; its size. */
+  bytes(): number;
+  /** True when a streamed body was cut off for exceeding the limit. */
+  overLimit(): boolean;
+}
+
+function tooLarge(limit: number): WaygateError {
+  return new WaygateError("payload_too_large", `request body exceeds the limit of ${limit} bytes`);
+}
+
+export async function prepareBody(req: Request, limit: number, mayRetry: boolean): Promise<PreparedBody | WaygateError> {
+  const declared = req.headers.get("content-length");
+  const length = declared !== null ? Number(declared) : undefined;
+  if (length !== undefined && (!Number.isFinite(length) || length < 0)) {
+    return new WaygateError("bad_request", "invalid Content-Length");
+  }
+  if (length !== undefined && length > limit) return tooLarge(limit);
+  if (!req.body || length === 0) return { body: null, replayable: true, bytes: () => 0, overLimit: () => false };
+
+  if (mayRetry && length !== undefined && length <= RETRY_BUFFER_BYTES) {
+    const buf = await req.arrayBuffer();
+    return { body: buf, replayable: true, bytes: () => buf.byteLength, overLimit: () => false };
+  }
+
+  let seen = 0;
+  let exceeded = false;
+  const counted = req.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > limit) {
+          exceeded = true;
+          controller.error(tooLarge(limit));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return { body: counted, replayable: false, bytes: () => seen, overLimit: () => exceeded };
+}

@@ -1,0 +1,102 @@
+/**
+ * Assembles a running gateway: the proxy listener (data plane), the admin
+ * listener (control plane + /metrics, /healthz, /readyz), the snapshot
+ * manager and the call-log queue.
+ */
+import type { Server } from "bun";
+import { errorResponse, WaygateError } from "../core/errors.ts";
+import { SnapshotManager } from "../snapshot/manager.ts";
+import type { Store } from "../store/store.ts";
+import { LogQueue, type CallLogSink } from "../telemetry/log-queue.ts";
+import { Metrics } from "../telemetry/metrics.ts";
+import { registerRuntimeGauges } from "../telemetry/runtime-gauges.ts";
+import type { TargetHealthView } from "../upstream/types.ts";
+import { createGatewayHandler } from "./handler.ts";
+
+export interface GatewayOptions {
+  store: Store;
+  proxy: { hostname: string; port: number };
+  admin: { hostname: string; port: number } | null;
+  /** The admin API; receives every admin-port request other than /metrics, /healthz, /readyz. */
+  adminHandler?: (req: Request) => Promise<Response>;
+  callLog: CallLogSink | null;
+  pollMs?: number;
+}
+
+export interface RunningGateway {
+  proxyUrl: string;
+  adminUrl: string | null;
+  snapshots: SnapshotManager;
+  metrics: Metrics;
+  queue: LogQueue | null;
+  health(): TargetHealthView[];
+  stop(): Promise<void>;
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const snapshots = new SnapshotManager(opts.store, undefined, opts.pollMs);
+  await snapshots.start();
+  const metrics = new Metrics();
+  const queue = opts.callLog ? new LogQueue(opts.callLog) : null;
+  const health = () => [...snapshots.current.upstreams.values()].flatMap((u) => u.health());
+  registerRuntimeGauges(metrics, { snapshots, queue, health });
+
+  const handle = createGatewayHandler({
+    snapshot: () => snapshots.current,
+    record(r) {
+      metrics.observe(r);
+      queue?.push(r);
+    },
+  });
+
+  const proxyServer: Server<undefined> = Bun.serve({
+    hostname: opts.proxy.hostname,
+    port: opts.proxy.port,
+    // Long, quiet streams are normal (LLMs); the upstream idle timeout governs them.
+    idleTimeout: 255,
+    maxRequestBodySize: 1 << 30,
+    fetch(req, server) {
+      return handle(req, server.requestIP(req)?.address ?? "");
+    },
+    error(err) {
+      console.error("[waygate] proxy listener error:", err);
+      return errorResponse(new WaygateError("internal_error", "internal gateway error"));
+    },
+  });
+
+  let adminServer: Server<undefined> | undefined;
+  if (opts.admin) {
+    const adminHandler = opts.adminHandler;
+    adminServer = Bun.serve({
+      hostname: opts.admin.hostname,
+      port: opts.admin.port,
+      async fetch(req) {
+        const path = new URL(req.url).pathname;
+        if (path === "/healthz") return Response.json({ status: "ok" });
+        if (path === "/readyz") return Response.json({ status: "ready", revision: snapshots.current.revision });
+        if (path === "/metrics") return new Response(metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4" } });
+        if (adminHandler) return adminHandler(req);
+        return errorResponse(new WaygateError("not_found", "not found"));
+      },
+      error(err) {
+        console.error("[waygate] admin listener error:", err);
+        return errorResponse(new WaygateError("internal_error", "internal error"));
+      },
+    });
+  }
+
+  return {
+    proxyUrl: `http://${opts.proxy.hostname}:${proxyServer.port}`,
+    adminUrl: adminServer ? `http://${opts.admin!.hostname}:${adminServer.port}` : null,
+    snapshots,
+    metrics,
+    queue,
+    health,
+    async stop() {
+      snapshots.stop();
+      await proxyServer.stop(true);
+      await adminServer?.stop(true);
+      await queue?.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Turns the entities of one revision into a Snapshot: the route trie, the
+ * credential and subscription maps, and one runtime per upstream whose
+ * targets keep their health and breaker state across compilations.
+ */
+import type { EntitySet, Route, Service, Upstream } from "../config/entities.ts";
+import type { Clock } from "../core/clock.ts";
+import { TrieRouter } from "../gateway/router/trie-router.ts";
+import { keyAuthPolicy } from "../policies/key-auth.ts";
+import type { Policy } from "../policies/policy.ts";
+import { RetryBudget } from "../upstream/retry.ts";
+import { type TargetRegistry, UpstreamRuntime } from "../upstream/upstream-runtime.ts";
+import type { CompiledRoute, CompiledService, CredentialEntry, RewriteTemplate, Snapshot } from "./snapshot.ts";
+
+export interface CompileDeps {
+  registry: TargetRegistry;
+  clock: Clock;
+}
+
+const MAX_FALLBACK_DEPTH = 4;
+
+export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
+  const upstreams = new Map<string, UpstreamRuntime>();
+  for (const u of set.upstreams) upstreams.set(u.id, new UpstreamRuntime(u, deps.registry, deps.clock));
+  deps.registry.retain(new Set(set.upstreams.flatMap((u: Upstream) => u.targets.map((t) => UpstreamRuntime.targetKey(u.id, t.url)))));
+
+  const services = new Map<string, CompiledService>();
+  for (const s of set.services) {
+    services.set(s.id, {
+      service: s,
+      upstream: s.upstream_id ? upstreams.get(s.upstream_id) : undefined,
+      retryBudget: new RetryBudget(s.retry, deps.clock),
+    });
+  }
+
+  const router = new TrieRouter<CompiledRoute>();
+  for (const r of set.routes) {
+    const svc = services.get(r.service_id);
+    if (!svc || !svc.service.enabled) continue;
+    router.add(
+      { methods: r.methods, paths: r.paths, prefix: r.prefix, hosts: r.hosts, headers: r.headers, priority: r.priority },
+      {
+        route: r,
+        service: svc,
+        retry: r.retry ?? svc.service.retry,
+        fallbacks: fallbackChain(r, svc.service, services),
+        policies: routePolicies(svc.service),
+        rewrite: r.rewrite ? parseRewrite(r.rewrite) : undefined,
+      },
+    );
+  }
+
+  const credentials = new Map<string, CredentialEntry>();
+  for (const c of set.credentials) {
+    credentials.set(c.key_hash, {
+      credentialId: c.id,
+      applicationId: c.application_id,
+      enabled: c.enabled,
+      expiresAt: c.expires_at ? Date.parse(c.expires_at) : undefined,
+    });
+  }
+  const subscriptions = new Map(set.subscriptions.map((s) => [`${s.application_id}:${s.service_id}`, s.status] as const));
+
+  return { revision: set.revision, router, credentials, subscriptions, services, upstreams };
+}
+
+function routePolicies(service: Service): Policy[] {
+  const out: Policy[] = [];
+  if (service.auth.mode === "key_auth") out.push(keyAuthPolicy(service.id, service.auth.hide_credentials));
+  return out;
+}
+
+function fallbackChain(route: Route, service: Service, services: ReadonlyMap<string, CompiledService>): CompiledService[] {
+  const chain: CompiledService[] = [];
+  const seen = new Set([service.id]);
+  let next = route.fallback_service_id ?? service.fallback_service_id;
+  while (next && !seen.has(next) && chain.length < MAX_FALLBACK_DEPTH) {
+    const fb = services.get(next);
+    if (!fb || !fb.service.enabled) break;
+    seen.add(next);
+    chain.push(fb);
+    next = fb.service.fallback_service_id;
+  }
+  return chain;
+}
+
+/** `/v2/users/:id/*` → literals and param references, resolved per request. */
+export function parseRewrite(template: string): RewriteTemplate {
+  const parts: Array<{ literal: string } | { param: string }> = [];
+  const re = /:([A-Za-z_][A-Za-z0-9_]*)|\*/g;
+  let last = 0;
+  for (const m of template.matchAll(re)) {
+    if (m.index > last) parts.push({ literal: template.slice(last, m.index) });
+    parts.push({ param: m[1] ?? "*" });
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) parts.push({ literal: template.slice(last) });
+  return parts;
+}

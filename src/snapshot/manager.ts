@@ -1,0 +1,83 @@
+/**
+ * Keeps the current Snapshot: compiles one at start, recompiles whenever the
+ * store's revision moves, and swaps it in atomically. Reloads are
+ * serialised and coalesced — a burst of changes costs one compile. A
+ * compile that fails keeps the previous snapshot serving.
+ */
+import type { Clock } from "../core/clock.ts";
+import { systemClock } from "../core/clock.ts";
+import type { Store } from "../store/store.ts";
+import { TargetRegistry } from "../upstream/upstream-runtime.ts";
+import { compileSnapshot } from "./compile.ts";
+import type { Snapshot } from "./snapshot.ts";
+
+export class SnapshotManager {
+  private snap: Snapshot | undefined;
+  private readonly registry = new TargetRegistry();
+  private unwatch: (() => void) | undefined;
+  private reloading: Promise<void> | undefined;
+  private again = false;
+  private listeners: Array<(s: Snapshot) => void> = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = systemClock,
+    private readonly pollMs = 250,
+  ) {}
+
+  get current(): Snapshot {
+    if (!this.snap) throw new Error("snapshot manager not started");
+    return this.snap;
+  }
+
+  onSwap(fn: (s: Snapshot) => void): void {
+    this.listeners.push(fn);
+  }
+
+  async start(): Promise<void> {
+    await this.reloadNow();
+    this.unwatch = this.store.watch(() => void this.reload(), this.pollMs);
+  }
+
+  /** Recompiles from the store; resolves once a snapshot at least as new as the call is live. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.reloadNow();
+        } while (this.again);
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private async reloadNow(): Promise<void> {
+    const set = await this.store.loadAll();
+    if (this.snap && set.revision === this.snap.revision) return;
+    let next: Snapshot;
+    try {
+      next = compileSnapshot(set, { registry: this.registry, clock: this.clock });
+    } catch (err) {
+      if (!this.snap) throw err;
+      console.error(`[waygate] revision ${set.revision} failed to compile; still serving ${this.snap.revision}:`, err);
+      return;
+    }
+    const prev = this.snap;
+    for (const u of next.upstreams.values()) u.start();
+    this.snap = next;
+    if (prev) for (const u of prev.upstreams.values()) u.stop();
+    for (const fn of this.listeners) fn(next);
+  }
+
+  stop(): void {
+    this.unwatch?.();
+    if (this.snap) for (const u of this.snap.upstreams.values()) u.stop();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The immutable, pre-indexed view of the configuration at one revision that
+ * the data plane reads on every request. Never queried from the database on
+ * the hot path; swapped atomically as a whole.
+ */
+import type { RetryPolicy, Route, Service, Subscription } from "../config/entities.ts";
+import type { Router } from "../gateway/router/router.ts";
+import type { Policy } from "../policies/policy.ts";
+import type { RetryBudget } from "../upstream/retry.ts";
+import type { UpstreamRuntime } from "../upstream/upstream-runtime.ts";
+
+export interface CompiledService {
+  service: Service;
+  upstream: UpstreamRuntime | undefined;
+  retryBudget: RetryBudget;
+}
+
+export interface CompiledRoute {
+  route: Route;
+  service: CompiledService;
+  retry: RetryPolicy;
+  /** Services to try, in order, when the route's own service cannot answer. */
+  fallbacks: CompiledService[];
+  policies: Policy[];
+  /** Ordered so `rewrite` substitution is a simple walk. */
+  rewrite: RewriteTemplate | undefined;
+}
+
+export type RewriteTemplate = ReadonlyArray<{ literal: string } | { param: string }>;
+
+export interface CredentialEntry {
+  credentialId: string;
+  applicationId: string;
+  enabled: boolean;
+  /** Epoch ms, or undefined for keys that never expire. */
+  expiresAt: number | undefined;
+}
+
+export interface Snapshot {
+  readonly revision: number;
+  readonly router: Router<CompiledRoute>;
+  /** SHA-256 of the key → credential. */
+  readonly credentials: ReadonlyMap<string, CredentialEntry>;
+  /** `${applicationId}:${serviceId}` → status. */
+  readonly subscriptions: ReadonlyMap<string, Subscription["status"]>;
+  readonly services: ReadonlyMap<string, CompiledService>;
+  readonly upstreams: ReadonlyMap<string, UpstreamRuntime>;
+}

@@ -1,0 +1,62 @@
+/**
+ * The record of one call through the gateway. Filled in as the request moves
+ * through the pipeline, handed to the log queue once the response body has
+ * ended (so byte counts and the final outcome are known).
+ */
+export interface CallRecord {
+  request_id: string;
+  /** Epoch ms when the request arrived. */
+  ts: number;
+  method: string;
+  host: string;
+  path: string;
+  client_ip: string;
+  route_id: string | null;
+  service_id: string | null;
+  team_id: string | null;
+  application_id: string | null;
+  credential_id: string | null;
+  upstream_id: string | null;
+  /** URL of the target that produced the response (last attempt). */
+  target: string | null;
+  attempts: number;
+  /** Services tried in order when a fallback service was used. */
+  fallback_path: string[];
+  panic: boolean;
+  status: number;
+  error_code: string | null;
+  /** Time spent in the gateway itself (total minus time waiting on upstreams). */
+  gateway_ms: number;
+  upstream_ttfb_ms: number | null;
+  total_ms: number;
+  request_bytes: number;
+  response_bytes: number;
+}
+
+export function emptyRecord(requestId: string, ts: number, method: string, host: string, path: string, clientIp: string): CallRecord {
+  return {
+    request_id: requestId,
+    ts,
+    method,
+    host,
+    path,
+    client_ip: clientIp,
+    route_id: null,
+    service_id: null,
+    team_id: null,
+    application_id: null,
+    credential_id: null,
+    upstream_id: null,
+    target: null,
+    attempts: 0,
+    fallback_path: [],
+    panic: false,
+    status: 0,
+    error_code: null,
+    gateway_ms: 0,
+    upstream_ttfb_ms: null,
+    total_ms: 0,
+    request_bytes: 0,
+    response_bytes: 0,
+  };
+}

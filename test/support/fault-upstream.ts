@@ -1,0 +1,188 @@
+/**
+ * A fault-injecting HTTP/1.1 upstream over raw TCP, so tests can produce what
+ * a well-behaved server never does: resets, hangs, bodies cut midway, slow
+ * drips. The behaviour is switched at run time through `mode`.
+ */
+import type { Socket, TCPSocketListener } from "bun";
+
+export type FaultMode =
+  | { kind: "ok"; status?: number; body?: string; latencyMs?: number; headers?: Record<string, string> }
+  | { kind: "status"; status: number; body?: string; headers?: Record<string, string> }
+  /** Close the connection abruptly after reading the request. */
+  | { kind: "reset" }
+  /** Read the request and never answer. */
+  | { kind: "hang" }
+  /** Send headers, then `chunks` body chunks `gapMs` apart. */
+  | { kind: "slow_body"; chunks: number; gapMs: number }
+  /** Announce `length` bytes, send half, close. */
+  | { kind: "cut_body"; length: number };
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface ConnState {
+  buf: Buffer;
+  timers: Timer[];
+}
+
+export class FaultUpstream {
+  mode: FaultMode = { kind: "ok" };
+  readonly seen: SeenRequest[] = [];
+  /** Connections closed by the peer (the gateway) while a response was pending. */
+  abortedByPeer = 0;
+  private listener: TCPSocketListener<ConnState> | undefined;
+  private sockets = new Set<Socket<ConnState>>();
+  private pending = new Set<Socket<ConnState>>();
+  readonly name: string;
+
+  constructor(name = "upstream") {
+    this.name = name;
+  }
+
+  get port(): number {
+    if (!this.listener) throw new Error("not started");
+    return this.listener.port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  start(port = 0): this {
+    const self = this;
+    this.listener = Bun.listen<ConnState>({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        open(s) {
+          s.data = { buf: Buffer.alloc(0), timers: [] };
+          self.sockets.add(s);
+        },
+        data(s, chunk) {
+          s.data.buf = Buffer.concat([s.data.buf, chunk]);
+          self.drain(s);
+        },
+        close(s) {
+          if (self.pending.has(s)) self.abortedByPeer++;
+          self.pending.delete(s);
+          for (const t of s.data?.timers ?? []) clearTimeout(t);
+          self.sockets.delete(s);
+        },
+        error() {},
+      },
+    });
+    return this;
+  }
+
+  /** Stops listening and drops every connection (a killed process). */
+  stop(): void {
+    this.listener?.stop(true);
+    for (const s of this.sockets) s.terminate();
+    this.sockets.clear();
+    this.listener = undefined;
+  }
+
+  private drain(s: Socket<ConnState>): void {
+    for (;;) {
+      const head = s.data.buf.indexOf("\r\n\r\n");
+      if (head < 0) return;
+      const lines = s.data.buf.subarray(0, head).toString("latin1").split("\r\n");
+      const [method = "", path = ""] = (lines[0] ?? "").split(" ");
+      const headers: Record<string, string> = {};
+      for (const line of lines.slice(1)) {
+        const i = line.indexOf(":");
+        if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      let bodyEnd = head + 4;
+      let body = "";
+      if (headers["transfer-encoding"]?.includes("chunked")) {
+        const parsed = parseChunked(s.data.buf, head + 4);
+        if (!parsed) return;
+        body = parsed.body;
+        bodyEnd = parsed.end;
+      } else {
+        const len = Number(headers["content-length"] ?? 0);
+        if (s.data.buf.length < head + 4 + len) return;
+        body = s.data.buf.subarray(head + 4, head + 4 + len).toString();
+        bodyEnd = head + 4 + len;
+      }
+      s.data.buf = s.data.buf.subarray(bodyEnd);
+      this.seen.push({ method, path, headers, body });
+      this.respond(s, method, path, headers, body);
+    }
+  }
+
+  private respond(s: Socket<ConnState>, method: string, path: string, headers: Record<string, string>, body: string): void {
+    const m = this.mode;
+    const send = (status: number, payload: string, extra: Record<string, string> = {}) => {
+      const hdrs = { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)), "x-upstream": this.name, ...extra };
+      const head = `HTTP/1.1 ${status} X\r\n${Object.entries(hdrs).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`;
+      s.write(head + (method === "HEAD" ? "" : payload));
+      this.pending.delete(s);
+    };
+    this.pending.add(s);
+    switch (m.kind) {
+      case "ok": {
+        const payload = m.body ?? JSON.stringify({ upstream: this.name, method, path, headers, body });
+        if (m.latencyMs) s.data.timers.push(setTimeout(() => send(m.status ?? 200, payload, m.headers), m.latencyMs));
+        else send(m.status ?? 200, payload, m.headers);
+        return;
+      }
+      case "status":
+        send(m.status, m.body ?? JSON.stringify({ upstream: this.name, status: m.status }), m.headers);
+        return;
+      case "reset":
+        this.pending.delete(s);
+        s.terminate();
+        return;
+      case "hang":
+        return;
+      case "slow_body": {
+        s.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\nx-upstream: ${this.name}\r\n\r\n`);
+        let i = 0;
+        const tick = () => {
+          if (i < m.chunks) {
+            const piece = `chunk-${i}\n`;
+            s.write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
+            i++;
+            s.data.timers.push(setTimeout(tick, m.gapMs));
+          } else {
+            s.write("0\r\n\r\n");
+            this.pending.delete(s);
+          }
+        };
+        tick();
+        return;
+      }
+      case "cut_body":
+        s.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${m.length}\r\nx-upstream: ${this.name}\r\n\r\n${"x".repeat(Math.floor(m.length / 2))}`);
+        s.data.timers.push(
+          setTimeout(() => {
+            this.pending.delete(s);
+            s.terminate();
+          }, 20),
+        );
+        return;
+    }
+  }
+}
+
+function parseChunked(buf: Buffer, start: number): { body: string; end: number } | undefined {
+  let pos = start;
+  let body = "";
+  for (;;) {
+    const lineEnd = buf.indexOf("\r\n", pos);
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(buf.subarray(pos, lineEnd).toString(), 16);
+    if (Number.isNaN(size)) return undefined;
+    const dataStart = lineEnd + 2;
+    if (buf.length < dataStart + size + 2) return undefined;
+    if (size === 0) return { body, end: dataStart + 2 };
+    body += buf.subarray(dataStart, dataStart + size).toString();
+    pos = dataStart + size + 2;
+  }
+}
