@@ -103,6 +103,8 @@ export function parseRetryAfter(header: string | null, now: number): number | nu
   const v = header.trim();
   if (v === "") return null;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // An HTTP date always names its weekday or month; this keeps Date.parse's leniency ("-1" is a year) out.
+  if (!/[a-z]/i.test(v)) return null;
   const date = Date.parse(v);
   if (Number.isNaN(date)) return null;
   return Math.max(0, date - now);
