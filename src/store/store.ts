@@ -54,7 +54,11 @@ export interface Store extends StoreOps {
    * Calls `onChange` (at most once per change, possibly coalesced) after a
    * revision other than the last seen one is committed, by this process or
    * another. Returns an unsubscribe function.
+   *
+   * `since` is the revision the caller already has (e.g. from loadAll());
+   * any later one is reported even if it was committed before the watch
+   * started. Without it the baseline is the revision at the first check.
    */
-  watch(onChange: (revision: number) => void, pollMs?: number): () => void;
+  watch(onChange: (revision: number) => void, pollMs?: number, since?: number): () => void;
   close(): Promise<void>;
 }

@@ -1,0 +1,65 @@
+/**
+ * SQLite schema, one migration per version. Every entity table has an
+ * AUTOINCREMENT `seq` (creation order for keyset pagination, never reused),
+ * the text id, the columns of src/store/tables.ts and a JSON `doc` with the
+ * rest. Timestamps are ISO-8601 text.
+ */
+import type { Migration } from "./migration.ts";
+
+function entityTable(kind: string, columns: string, constraints: string[] = []): string {
+  const tail = constraints.length > 0 ? `,\n  ${constraints.join(",\n  ")}` : "";
+  return `CREATE TABLE ${kind} (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  ${columns},
+  doc TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL${tail}
+)`;
+}
+
+const entities: Migration = {
+  version: 1,
+  name: "entities",
+  statements: [
+    `CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)`,
+    `INSERT INTO meta (key, value) VALUES ('revision', 0)`,
+    entityTable("teams", "name TEXT NOT NULL", ["CONSTRAINT teams_name_key UNIQUE (name)"]),
+    entityTable("upstreams", "name TEXT NOT NULL,\n  team_id TEXT REFERENCES teams (id)", [
+      "CONSTRAINT upstreams_name_key UNIQUE (name)",
+    ]),
+    entityTable(
+      "services",
+      "name TEXT NOT NULL,\n  team_id TEXT REFERENCES teams (id),\n  upstream_id TEXT REFERENCES upstreams (id),\n  fallback_service_id TEXT REFERENCES services (id)",
+      ["CONSTRAINT services_name_key UNIQUE (name)"],
+    ),
+    entityTable(
+      "routes",
+      "name TEXT NOT NULL,\n  service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE,\n  fallback_service_id TEXT REFERENCES services (id)",
+      ["CONSTRAINT routes_name_key UNIQUE (name)"],
+    ),
+    entityTable("applications", "name TEXT NOT NULL,\n  team_id TEXT REFERENCES teams (id)", [
+      "CONSTRAINT applications_name_key UNIQUE (name)",
+    ]),
+    entityTable(
+      "credentials",
+      "name TEXT NOT NULL,\n  application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,\n  key_hash TEXT NOT NULL",
+      ["CONSTRAINT credentials_application_id_name_key UNIQUE (application_id, name)", "CONSTRAINT credentials_key_hash_key UNIQUE (key_hash)"],
+    ),
+    entityTable(
+      "subscriptions",
+      "application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,\n  service_id TEXT NOT NULL REFERENCES services (id) ON DELETE CASCADE",
+      ["CONSTRAINT subscriptions_application_id_service_id_key UNIQUE (application_id, service_id)"],
+    ),
+    `CREATE INDEX upstreams_team_id_idx ON upstreams (team_id)`,
+    `CREATE INDEX services_team_id_idx ON services (team_id)`,
+    `CREATE INDEX services_upstream_id_idx ON services (upstream_id)`,
+    `CREATE INDEX services_fallback_service_id_idx ON services (fallback_service_id)`,
+    `CREATE INDEX routes_service_id_idx ON routes (service_id)`,
+    `CREATE INDEX routes_fallback_service_id_idx ON routes (fallback_service_id)`,
+    `CREATE INDEX applications_team_id_idx ON applications (team_id)`,
+    `CREATE INDEX subscriptions_service_id_idx ON subscriptions (service_id)`,
+  ],
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities];
