@@ -50,6 +50,8 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
   const timeouts = upstream.upstream.timeouts;
   const remaining = Math.max(1, timeouts.total_ms - (performance.now() - a.deadlineStart));
   const { base, origin } = targetParts(target.url);
+  // select() counted the attempt in flight and report() will uncount it at the
+  // response headers; this second count holds the target busy until the body ends.
   target.begin();
   const res = await runAttempt({
     url: base + a.path + ctx.query,
@@ -116,6 +118,7 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
         if (end.kind === "complete") return finish(end.bytes, null);
         if (end.kind === "client_cancelled") return finish(end.bytes, "client_closed_request");
         const failed = end.kind === "upstream_error" ? "reset" : "timeout";
+        target.begin(); // report() uncounts one in-flight request; this one was already uncounted at the headers
         upstream.report(target, { kind: failed, durationMs: performance.now() - a.deadlineStart, message: end.message });
         finish(end.bytes, failed === "reset" ? "upstream_reset" : "upstream_timeout");
       },
