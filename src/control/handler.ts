@@ -1,0 +1,124 @@
+/**
+ * The admin REST API as a fetch handler, mounted by `waygate serve`.
+ * Everything under /admin requires the admin token except the OpenAPI
+ * document; every response is JSON; every failure has a stable code.
+ */
+import { KINDS, type Kind } from "../config/entities.ts";
+import { WaygateError, isWaygateError } from "../core/errors.ts";
+import { newRequestId } from "../core/ids.ts";
+import type { Store } from "../store/store.ts";
+import { type AdminTokenSpec, expectedDigest, isAuthorized } from "./auth.ts";
+import { fail, json, readJson } from "./http.ts";
+import { buildOpenApi } from "./openapi.ts";
+import { createEntity, deleteEntity, getEntity, listEntities, patchEntity, replaceEntity, type Result } from "./resources.ts";
+import { VERSION } from "./version.ts";
+
+export interface AdminHandlerOptions {
+  store: Store;
+  /** The admin token, or `{kind: "sha256", hash}` when only its hash is kept. */
+  adminToken: AdminTokenSpec;
+  /** Target health as the gateway sees it, served at GET /admin/health/targets. */
+  health?: () => unknown[];
+}
+
+export type AdminHandler = (req: Request) => Promise<Response>;
+
+const KIND_SET: ReadonlySet<string> = new Set(KINDS);
+
+function isKind(s: string): s is Kind {
+  return KIND_SET.has(s);
+}
+
+class MethodNotAllowed extends WaygateError {
+  constructor(readonly allow: string[]) {
+    super("method_not_allowed", `method not allowed; use ${allow.join(", ")}`);
+  }
+}
+
+function methodNotAllowed(allowed: string[]): WaygateError {
+  return new MethodNotAllowed(allowed);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new WaygateError("bad_request", "malformed percent-encoding in the request path");
+  }
+}
+
+export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
+  let openapi: string | undefined;
+  const expected = expectedDigest(opts.adminToken);
+
+  async function route(req: Request, url: URL): Promise<Result> {
+    const segments = url.pathname.replace(/\/+$/, "").split("/").slice(2).map(decodeSegment);
+    const [first, second, ...more] = segments;
+    if (first === undefined || more.length > 0) throw notFound(url);
+    if (first === "status" && second === undefined) {
+      onlyGet(req);
+      return { status: 200, body: { revision: await opts.store.revision(), dialect: opts.store.dialect, version: VERSION } };
+    }
+    if (first === "health" && second === "targets") {
+      onlyGet(req);
+      return { status: 200, body: opts.health ? opts.health() : [] };
+    }
+    if (!isKind(first)) throw notFound(url);
+    if (second === undefined) return collection(req, url, first);
+    return item(req, first, second);
+  }
+
+  async function collection(req: Request, url: URL, kind: Kind): Promise<Result> {
+    if (req.method === "GET") return listEntities(opts.store, kind, url.searchParams);
+    if (req.method === "POST") return createEntity(opts.store, kind, await readJson(req));
+    throw methodNotAllowed(["GET", "POST"]);
+  }
+
+  async function item(req: Request, kind: Kind, ref: string): Promise<Result> {
+    switch (req.method) {
+      case "GET":
+        return getEntity(opts.store, kind, ref);
+      case "PUT":
+        return replaceEntity(opts.store, kind, ref, await readJson(req));
+      case "PATCH":
+        return patchEntity(opts.store, kind, ref, await readJson(req, { allowMergePatch: true }));
+      case "DELETE":
+        return deleteEntity(opts.store, kind, ref);
+      default:
+        throw methodNotAllowed(["GET", "PUT", "PATCH", "DELETE"]);
+    }
+  }
+
+  return async (req: Request): Promise<Response> => {
+    const requestId = newRequestId();
+    try {
+      const url = new URL(req.url);
+      if (url.pathname === "/admin/openapi.json") {
+        onlyGet(req);
+        openapi ??= JSON.stringify(buildOpenApi());
+        return new Response(openapi, { headers: { "content-type": "application/json", "x-request-id": requestId } });
+      }
+      if (!isAuthorized(req, expected)) {
+        return fail(new WaygateError("admin_unauthorized", "a valid admin token is required"), requestId, {
+          "www-authenticate": 'Bearer realm="waygate-admin"',
+        });
+      }
+      if (url.pathname !== "/admin" && !url.pathname.startsWith("/admin/")) throw notFound(url);
+      const result = await route(req, url);
+      return json(result.body, result.status, requestId);
+    } catch (err) {
+      if (err instanceof MethodNotAllowed) return fail(err, requestId, { allow: err.allow.join(", ") });
+      if (isWaygateError(err)) return fail(err, requestId);
+      console.error(`admin API: unexpected error (request ${requestId}):`, err);
+      return fail(new WaygateError("internal_error", "internal error"), requestId);
+    }
+  };
+}
+
+function onlyGet(req: Request): void {
+  if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(["GET"]);
+}
+
+function notFound(url: URL): WaygateError {
+  return new WaygateError("not_found", `no admin endpoint at ${url.pathname}`);
+}

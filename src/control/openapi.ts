@@ -1,0 +1,227 @@
+/**
+ * The OpenAPI 3.1 document of the admin API, generated from the zod schemas
+ * (OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod emits natively).
+ */
+import { z } from "zod";
+import { INPUT_SCHEMAS, KINDS, type Kind } from "../config/entities.ts";
+import { NAMED_KINDS } from "./lookup.ts";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, filterFields } from "./resources.ts";
+import {
+  CredentialCreated,
+  DeletedSchema,
+  ErrorSchema,
+  SINGULAR,
+  StatusSchema,
+  TargetHealthSchema,
+  entitySchema,
+  pageSchema,
+} from "./schemas.ts";
+import { VERSION } from "./version.ts";
+
+type JsonObject = Record<string, unknown>;
+
+/** zod marks `startsWith` with a non-standard `format`; the pattern it also emits says the same thing. */
+const NON_STANDARD_FORMATS = new Set(["starts_with", "ends_with", "includes"]);
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
+  const out = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+    override: (ctx) => {
+      const s = ctx.jsonSchema as JsonObject;
+      if (typeof s.format === "string" && NON_STANDARD_FORMATS.has(s.format)) delete s.format;
+    },
+  }) as JsonObject;
+  delete out.$schema;
+  return out;
+}
+
+const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (schema: JsonObject): JsonObject => ({ "application/json": { schema } });
+
+const ERROR_RESPONSES: Record<string, { status: string; description: string }> = {
+  BadRequest: { status: "400", description: "Malformed JSON (bad_request), invalid document (validation_failed, with field details) or unknown reference (reference_not_found)" },
+  Unauthorized: { status: "401", description: "Missing or wrong admin token (admin_unauthorized)" },
+  NotFound: { status: "404", description: "No entity with this id or name (not_found)" },
+  Conflict: { status: "409", description: "Duplicate unique field (conflict) or the entity is still referenced (reference_conflict)" },
+  UnsupportedMediaType: { status: "415", description: "The body is not sent as application/json (unsupported_media_type)" },
+  InternalError: { status: "500", description: "Unexpected failure (internal_error); details are logged, never returned" },
+};
+
+function errors(...names: (keyof typeof ERROR_RESPONSES)[]): JsonObject {
+  const out: JsonObject = {};
+  for (const name of ["Unauthorized", ...names, "InternalError"]) {
+    const r = ERROR_RESPONSES[name];
+    if (r) out[r.status] = { $ref: `#/components/responses/${name}` };
+  }
+  return out;
+}
+
+function refFieldNote(kind: Kind): string {
+  const refs = filterFields(kind).filter((f) => f !== "name");
+  return refs.length === 0 ? "" : ` Reference fields (${refs.join(", ")}) take an id, or the referenced entity's name; they are stored as ids.`;
+}
+
+function collectionPath(kind: Kind): JsonObject {
+  const name = SINGULAR[kind];
+  const filters = filterFields(kind).map((field) => ({
+    name: field,
+    in: "query",
+    required: false,
+    description: field === "name" ? "Exact name" : `Only entities whose ${field} is this id (or the referenced entity's name)`,
+    schema: { type: "string" },
+  }));
+  return {
+    get: {
+      operationId: `list${name}s`,
+      tags: [kind],
+      summary: `List ${kind}`,
+      parameters: [
+        { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE } },
+        { name: "cursor", in: "query", required: false, description: "The `next` value of the previous page", schema: { type: "string" } },
+        ...filters,
+      ],
+      responses: { "200": { description: "One page", content: jsonContent(ref(`${name}Page`)) }, ...errors("BadRequest") },
+    },
+    post: {
+      operationId: `create${name}`,
+      tags: [kind],
+      summary: `Create a ${name.toLowerCase()}`,
+      description:
+        (kind === "credentials"
+          ? "Without `key`, a key is generated. The response carries the plaintext `key` once; later reads never return it."
+          : "Omitted fields take their defaults. An `id` may be given; otherwise one is generated.") + refFieldNote(kind),
+      requestBody: { required: true, content: jsonContent(ref(`${name}Input`)) },
+      responses: {
+        "201": { description: "Created", content: jsonContent(ref(kind === "credentials" ? "CredentialCreated" : name)) },
+        ...errors("BadRequest", "Conflict", "UnsupportedMediaType"),
+      },
+    },
+  };
+}
+
+function itemPath(kind: Kind): JsonObject {
+  const name = SINGULAR[kind];
+  const ok = { description: "OK", content: jsonContent(ref(name)) };
+  return {
+    parameters: [
+      {
+        name: "id",
+        in: "path",
+        required: true,
+        description: NAMED_KINDS.has(kind) ? `The ${name.toLowerCase()}'s id or name` : `The ${name.toLowerCase()}'s id`,
+        schema: { type: "string" },
+      },
+    ],
+    get: { operationId: `get${name}`, tags: [kind], summary: `Get a ${name.toLowerCase()}`, responses: { "200": ok, ...errors("NotFound") } },
+    put: {
+      operationId: `replace${name}`,
+      tags: [kind],
+      summary: `Replace a ${name.toLowerCase()}`,
+      description:
+        "The body is the whole document; omitted fields return to their defaults." +
+        (kind === "credentials" ? " Without `key` the credential keeps its key; with one, the key is rotated." : "") +
+        refFieldNote(kind),
+      requestBody: { required: true, content: jsonContent(ref(`${name}Input`)) },
+      responses: { "200": ok, ...errors("BadRequest", "NotFound", "Conflict", "UnsupportedMediaType") },
+    },
+    patch: {
+      operationId: `patch${name}`,
+      tags: [kind],
+      summary: `Change some fields of a ${name.toLowerCase()}`,
+      description: "A JSON Merge Patch (RFC 7396): objects merge, `null` removes a field, arrays replace. The result is validated as a whole.",
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: ref(`${name}Patch`) }, "application/merge-patch+json": { schema: ref(`${name}Patch`) } },
+      },
+      responses: { "200": ok, ...errors("BadRequest", "NotFound", "Conflict", "UnsupportedMediaType") },
+    },
+    delete: {
+      operationId: `delete${name}`,
+      tags: [kind],
+      summary: `Delete a ${name.toLowerCase()}`,
+      description: "Fails with 409 reference_conflict while other entities point here, except dependants that are deleted with it (routes and subscriptions of a service, credentials and subscriptions of an application).",
+      responses: { "200": { description: "Deleted", content: jsonContent(ref("Deleted")) }, ...errors("NotFound", "Conflict") },
+    },
+  };
+}
+
+function componentSchemas(): JsonObject {
+  const schemas: JsonObject = {
+    Error: jsonSchema(ErrorSchema, "output"),
+    Status: jsonSchema(StatusSchema, "output"),
+    Deleted: jsonSchema(DeletedSchema, "output"),
+    TargetHealth: jsonSchema(TargetHealthSchema, "output"),
+    CredentialCreated: jsonSchema(CredentialCreated, "output"),
+  };
+  for (const kind of KINDS) {
+    const name = SINGULAR[kind];
+    const input: z.ZodType = INPUT_SCHEMAS[kind];
+    schemas[`${name}Input`] = jsonSchema(input, "input");
+    schemas[`${name}Patch`] = { ...jsonSchema(INPUT_SCHEMAS[kind].partial(), "input"), description: `JSON Merge Patch of a ${name}Input` };
+    schemas[name] = jsonSchema(entitySchema(kind), "output");
+    schemas[`${name}Page`] = jsonSchema(pageSchema(kind), "output");
+  }
+  return schemas;
+}
+
+function componentResponses(): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, r] of Object.entries(ERROR_RESPONSES)) out[name] = { description: r.description, content: jsonContent(ref("Error")) };
+  return out;
+}
+
+export function buildOpenApi(): JsonObject {
+  const paths: JsonObject = {};
+  for (const kind of KINDS) {
+    paths[`/admin/${kind}`] = collectionPath(kind);
+    paths[`/admin/${kind}/{id}`] = itemPath(kind);
+  }
+  paths["/admin/status"] = {
+    get: {
+      operationId: "getStatus",
+      tags: ["system"],
+      summary: "Configuration revision, store dialect and version",
+      responses: { "200": { description: "OK", content: jsonContent(ref("Status")) }, ...errors() },
+    },
+  };
+  paths["/admin/health/targets"] = {
+    get: {
+      operationId: "getTargetHealth",
+      tags: ["system"],
+      summary: "Health of every upstream target, as this gateway node sees it",
+      responses: { "200": { description: "OK", content: jsonContent(ref("TargetHealth")) }, ...errors() },
+    },
+  };
+  paths["/admin/openapi.json"] = {
+    get: {
+      operationId: "getOpenApi",
+      tags: ["system"],
+      summary: "This document",
+      security: [],
+      responses: { "200": { description: "OpenAPI 3.1 document", content: jsonContent({ type: "object" }) } },
+    },
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Waygate admin API",
+      version: VERSION,
+      description: "Manage the entities the Waygate gateway is configured from. Every error body is `{error:{code,message,request_id,details?}}` with a stable code.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    servers: [{ url: "/" }],
+    security: [{ bearerAuth: [] }, { adminToken: [] }],
+    tags: [...KINDS.map((k) => ({ name: k })), { name: "system" }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "Authorization: Bearer <admin token>" },
+        adminToken: { type: "apiKey", in: "header", name: "x-admin-token" },
+      },
+      schemas: componentSchemas(),
+      responses: componentResponses(),
+    },
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * CRUD over every entity kind, the same way for each: validate with the
+ * kind's input schema, resolve references given by name, let the store
+ * enforce references and uniqueness.
+ */
+import type { z } from "zod";
+import { INPUT_SCHEMAS, type Credential, type CredentialInput, type EntityMap, type Kind } from "../config/entities.ts";
+import { KIND_DESCRIPTORS } from "../config/kinds.ts";
+import { WaygateError } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
+import type { EntityData, ListQuery, Store, StoreOps } from "../store/store.ts";
+import { prepareCredential, publicCredential } from "./credentials.ts";
+import { zodIssues } from "./issues.ts";
+import { findByIdOrName, resolveRefs } from "./lookup.ts";
+import { mergePatch } from "./merge-patch.ts";
+
+export interface Result {
+  status: number;
+  body: unknown;
+}
+
+/** Server-managed fields a client may echo back from a read; they are ignored on write. */
+const READ_ONLY = ["created_at", "updated_at", "key_prefix"] as const;
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** Query parameters usable as list filters: the kind's reference fields, and `name` where it has one. */
+export function filterFields(kind: Kind): string[] {
+  const fields = Object.keys(KIND_DESCRIPTORS[kind].refs);
+  return kind === "subscriptions" ? fields : ["name", ...fields];
+}
+
+export function publicView<K extends Kind>(kind: K, entity: EntityMap[K]): unknown {
+  return kind === "credentials" ? publicCredential(entity as Credential) : entity;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function requireObject(body: unknown): Record<string, unknown> {
+  if (!isObject(body)) {
+    throw new WaygateError("validation_failed", "request body must be a JSON object", {
+      details: [{ path: "", message: "expected an object" }],
+    });
+  }
+  return body;
+}
+
+function withoutReadOnly(body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const field of READ_ONLY) delete out[field];
+  return out;
+}
+
+function parseInput(kind: Kind, body: unknown): Record<string, unknown> {
+  const schema: z.ZodType = INPUT_SCHEMAS[kind];
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new WaygateError("validation_failed", `invalid ${kind} document`, { details: zodIssues(result.error) });
+  }
+  return result.data as Record<string, unknown>;
+}
+
+/** Turns validated input into what the store keeps; credentials swap their key for its hash. */
+function toStoreData<K extends Kind>(kind: K, input: Record<string, unknown>, existing?: EntityMap[K]): { data: EntityData<K>; key?: string } {
+  if (kind !== "credentials") return { data: input as EntityData<K> };
+  const prepared = prepareCredential(input as z.output<typeof CredentialInput>, existing as Credential | undefined);
+  return { data: prepared.data as EntityData<K>, ...(prepared.key !== undefined ? { key: prepared.key } : {}) };
+}
+
+function storedDocument(entity: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, created_at: _c, updated_at: _u, key_hash: _h, key_prefix: _p, ...doc } = entity;
+  return doc;
+}
+
+async function mustFind<K extends Kind>(ops: StoreOps, kind: K, ref: string): Promise<EntityMap[K]> {
+  const found = await findByIdOrName(ops, kind, ref);
+  if (!found) throw new WaygateError("not_found", `${kind} '${ref}' not found`);
+  return found;
+}
+
+function parseLimit(raw: string | null): number {
+  if (raw === null) return DEFAULT_PAGE_SIZE;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) {
+    throw new WaygateError("validation_failed", "invalid query parameter", {
+      details: [{ path: "limit", message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` }],
+    });
+  }
+  return n;
+}
+
+export async function listEntities(store: Store, kind: Kind, params: URLSearchParams): Promise<Result> {
+  const allowed = new Set(["limit", "cursor", ...filterFields(kind)]);
+  for (const key of params.keys()) {
+    if (!allowed.has(key)) {
+      throw new WaygateError("bad_request", `unknown query parameter '${key}'; allowed: ${[...allowed].join(", ")}`);
+    }
+  }
+  const query: ListQuery = { limit: parseLimit(params.get("limit")) };
+  const cursor = params.get("cursor");
+  if (cursor) query.cursor = cursor;
+  const where: Record<string, string> = {};
+  for (const field of filterFields(kind)) {
+    const value = params.get(field);
+    if (value !== null) where[field] = value;
+  }
+  if (Object.keys(where).length > 0) query.where = (await resolveRefs(store, kind, where)) as Record<string, string>;
+  const page = await store.list(kind, query);
+  return { status: 200, body: { data: page.items.map((e) => publicView(kind, e)), next: page.next ?? null, total: page.total } };
+}
+
+export async function getEntity(store: Store, kind: Kind, ref: string): Promise<Result> {
+  return { status: 200, body: publicView(kind, await mustFind(store, kind, ref)) };
+}
+
+export async function createEntity(store: Store, kind: Kind, body: unknown): Promise<Result> {
+  const { id, ...rest } = withoutReadOnly(requireObject(body));
+  if (id !== undefined && (typeof id !== "string" || !ID_PATTERN.test(id))) {
+    throw new WaygateError("validation_failed", "invalid id", {
+      details: [{ path: "id", message: "must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit" }],
+    });
+  }
+  return store.transaction(async (tx) => {
+    const input = parseInput(kind, await resolveRefs(tx, kind, rest));
+    const { data, key } = toStoreData(kind, input);
+    const created = await tx.create(kind, data, typeof id === "string" ? id : newId());
+    const view = publicView(kind, created) as Record<string, unknown>;
+    return { status: 201, body: key !== undefined ? { ...view, key } : view };
+  });
+}
+
+export async function replaceEntity(store: Store, kind: Kind, ref: string, body: unknown): Promise<Result> {
+  const { id, ...rest } = withoutReadOnly(requireObject(body));
+  return store.transaction(async (tx) => {
+    const existing = await mustFind(tx, kind, ref);
+    if (id !== undefined && id !== existing.id) {
+      throw new WaygateError("validation_failed", "the id of an entity cannot change", {
+        details: [{ path: "id", message: `must be '${existing.id}' or absent` }],
+      });
+    }
+    const input = parseInput(kind, await resolveRefs(tx, kind, rest));
+    return write(tx, kind, existing, input);
+  });
+}
+
+export async function patchEntity(store: Store, kind: Kind, ref: string, patch: unknown): Promise<Result> {
+  const { id, ...rest } = withoutReadOnly(requireObject(patch));
+  return store.transaction(async (tx) => {
+    const existing = await mustFind(tx, kind, ref);
+    if (id !== undefined && id !== existing.id) {
+      throw new WaygateError("validation_failed", "the id of an entity cannot change", {
+        details: [{ path: "id", message: `must be '${existing.id}' or absent` }],
+      });
+    }
+    const merged = mergePatch(storedDocument(existing as unknown as Record<string, unknown>), await resolveRefs(tx, kind, rest));
+    return write(tx, kind, existing, parseInput(kind, merged));
+  });
+}
+
+async function write<K extends Kind>(tx: StoreOps, kind: K, existing: EntityMap[K], input: Record<string, unknown>): Promise<Result> {
+  // A key sent on update rotates the credential; the caller already knows it, so it is not echoed.
+  const { data } = toStoreData(kind, input, existing);
+  const updated = await tx.update(kind, existing.id, data);
+  return { status: 200, body: publicView(kind, updated) };
+}
+
+export async function deleteEntity(store: Store, kind: Kind, ref: string): Promise<Result> {
+  return store.transaction(async (tx) => {
+    const existing = await mustFind(tx, kind, ref);
+    await tx.delete(kind, existing.id);
+    return { status: 200, body: { id: existing.id, deleted: true } };
+  });
+}
