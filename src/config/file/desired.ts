@@ -1,0 +1,100 @@
+/**
+ * Turns a validated file into the exact documents the store should hold,
+ * with ids: an entity that already exists (same identity) keeps its id, a
+ * new one gets a fresh id up front so references to it resolve before it
+ * is written.
+ */
+import type { EntityMap, Kind } from "../entities.ts";
+import { newId } from "../../core/ids.ts";
+import { hashApiKey, keyPrefix } from "../../core/keys.ts";
+import type { EntityData } from "../../store/store.ts";
+import { type Entities, identityKeys, ownedKey } from "./current.ts";
+import type { WaygateConfig } from "./schema.ts";
+
+export interface DesiredEntity<K extends Kind> {
+  id: string;
+  /** Identity key (see identityKeys). */
+  key: string;
+  /** Human-readable label for plans and summaries. */
+  label: string;
+  data: EntityData<K>;
+}
+
+export type Desired = { [K in Kind]: DesiredEntity<K>[] };
+
+/** Drops undefined fields so documents compare and store the same way. */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function desiredState(cfg: WaygateConfig, current: Entities): Desired {
+  const existing = identityKeys(current);
+  const idOf = <K extends Kind>(kind: K, key: string): string => (existing[kind].get(key) as EntityMap[K] | undefined)?.id ?? newId();
+  const ids = {
+    teams: new Map(cfg.teams.map((t) => [t.name, idOf("teams", t.name)])),
+    upstreams: new Map(cfg.upstreams.map((u) => [u.name, idOf("upstreams", u.name)])),
+    services: new Map(cfg.services.map((s) => [s.name, idOf("services", s.name)])),
+    applications: new Map(cfg.applications.map((a) => [a.name, idOf("applications", a.name)])),
+  };
+  const ref = (map: Map<string, string>, name: string | undefined): string | undefined => (name === undefined ? undefined : map.get(name));
+  const mustRef = (map: Map<string, string>, name: string): string => {
+    const id = map.get(name);
+    if (id === undefined) throw new Error(`unresolved reference '${name}' in a validated config`);
+    return id;
+  };
+
+  const out: Desired = { teams: [], upstreams: [], services: [], routes: [], applications: [], credentials: [], subscriptions: [] };
+  for (const t of cfg.teams) out.teams.push({ id: mustRef(ids.teams, t.name), key: t.name, label: t.name, data: compact(t) });
+  for (const { team, ...u } of cfg.upstreams) {
+    out.upstreams.push({ id: mustRef(ids.upstreams, u.name), key: u.name, label: u.name, data: compact({ ...u, team_id: ref(ids.teams, team) }) });
+  }
+  for (const { team, upstream, fallback_service, routes, ...s } of cfg.services) {
+    const serviceId = mustRef(ids.services, s.name);
+    out.services.push({
+      id: serviceId,
+      key: s.name,
+      label: s.name,
+      data: compact({
+        ...s,
+        team_id: ref(ids.teams, team),
+        upstream_id: ref(ids.upstreams, upstream),
+        fallback_service_id: ref(ids.services, fallback_service),
+      }),
+    });
+    for (const { fallback_service: routeFallback, ...r } of routes) {
+      out.routes.push({
+        id: idOf("routes", r.name),
+        key: r.name,
+        label: r.name,
+        data: compact({ ...r, service_id: serviceId, fallback_service_id: ref(ids.services, routeFallback) }),
+      });
+    }
+  }
+  for (const { team, credentials, subscriptions, ...a } of cfg.applications) {
+    const applicationId = mustRef(ids.applications, a.name);
+    out.applications.push({ id: applicationId, key: a.name, label: a.name, data: compact({ ...a, team_id: ref(ids.teams, team) }) });
+    for (const { key, key_hash, key_prefix, ...c } of credentials) {
+      const identity = ownedKey(a.name, c.name);
+      const hash = key !== undefined ? hashApiKey(key) : (key_hash ?? "");
+      const before = existing.credentials.get(identity);
+      // Without the key, the visible prefix can only come from the file or from the credential already stored with this hash.
+      const prefix = key !== undefined ? keyPrefix(key) : (key_prefix ?? (before?.key_hash === hash ? before.key_prefix : ""));
+      out.credentials.push({
+        id: idOf("credentials", identity),
+        key: identity,
+        label: `${a.name}/${c.name}`,
+        data: compact({ ...c, application_id: applicationId, key_hash: hash, key_prefix: prefix }),
+      });
+    }
+    for (const s of subscriptions) {
+      const identity = ownedKey(a.name, s.service);
+      out.subscriptions.push({
+        id: idOf("subscriptions", identity),
+        key: identity,
+        label: `${a.name} → ${s.service}`,
+        data: { application_id: applicationId, service_id: mustRef(ids.services, s.service), status: s.status },
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * Writes the store as a waygate.yaml text that validates and applies back to
+ * the same store contents. References become names, defaults are left out,
+ * credentials appear as key_hash (their keys were never stored), and the
+ * order is by name so two exports of equal stores are equal texts.
+ */
+import { Document, isScalar, visit } from "yaml";
+import type { z } from "zod";
+import type { EntitySet } from "../entities.ts";
+import type { Store } from "../../store/store.ts";
+import { escapeInterpolation } from "./interpolate.ts";
+import { pruneObject } from "./prune.ts";
+import { ApplicationFile, CredentialFile, RouteFile, ServiceFile, TeamFile, UpstreamFile } from "./schema.ts";
+
+const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function escapeStrings(value: unknown): unknown {
+  if (typeof value === "string") return escapeInterpolation(value);
+  if (Array.isArray(value)) return value.map(escapeStrings);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  }
+  return value;
+}
+
+/**
+ * Puts the identifying and referencing fields first and nested lists last,
+ * the way people write the file.
+ */
+function entry(
+  schema: z.ZodObject,
+  head: Record<string, unknown>,
+  doc: object,
+  drop: string[],
+  tail: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const rest = Object.fromEntries(Object.entries(doc).filter(([k]) => !["id", "created_at", "updated_at", ...drop].includes(k)));
+  const pruned = pruneObject(schema, { ...head, ...rest, ...tail });
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(head)) if (key in pruned) ordered[key] = pruned[key];
+  for (const [key, value] of Object.entries(pruned)) if (!(key in tail)) ordered[key] = value;
+  for (const key of Object.keys(tail)) if (key in pruned) ordered[key] = pruned[key];
+  return ordered;
+}
+
+export function toConfigDocument(set: EntitySet): Record<string, unknown> {
+  const names = (items: { id: string; name: string }[]) => new Map(items.map((e) => [e.id, e.name]));
+  const team = names(set.teams);
+  const upstream = names(set.upstreams);
+  const service = names(set.services);
+  const nameOf = (map: Map<string, string>, id: string | undefined) => (id === undefined ? undefined : map.get(id));
+
+  const doc: Record<string, unknown> = { version: 1 };
+  if (set.teams.length > 0) doc.teams = [...set.teams].sort(byName).map((t) => entry(TeamFile, { name: t.name }, t, []));
+  if (set.upstreams.length > 0) {
+    doc.upstreams = [...set.upstreams]
+      .sort(byName)
+      .map((u) => entry(UpstreamFile, { name: u.name, team: nameOf(team, u.team_id) }, u, ["team_id"]));
+  }
+  if (set.services.length > 0) {
+    doc.services = [...set.services].sort(byName).map((s) => {
+      const routes = set.routes
+        .filter((r) => r.service_id === s.id)
+        .sort(byName)
+        .map((r) => entry(RouteFile, { name: r.name, fallback_service: nameOf(service, r.fallback_service_id) }, r, ["service_id", "fallback_service_id"]));
+      const head = {
+        name: s.name,
+        team: nameOf(team, s.team_id),
+        upstream: nameOf(upstream, s.upstream_id),
+        fallback_service: nameOf(service, s.fallback_service_id),
+      };
+      return entry(ServiceFile, head, s, ["team_id", "upstream_id", "fallback_service_id"], { routes });
+    });
+  }
+  if (set.applications.length > 0) {
+    doc.applications = [...set.applications].sort(byName).map((a) => {
+      const credentials = set.credentials
+        .filter((c) => c.application_id === a.id)
+        .sort(byName)
+        .map((c) => entry(CredentialFile, { name: c.name, key_hash: c.key_hash, key_prefix: c.key_prefix || undefined }, c, ["application_id", "key_hash", "key_prefix"]));
+      const subscriptions = set.subscriptions
+        .filter((s) => s.application_id === a.id)
+        .map((s) => ({ service: service.get(s.service_id) ?? s.service_id, status: s.status }))
+        .sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : 0))
+        .map((s) => (s.status === "approved" ? s.service : s));
+      return entry(ApplicationFile, { name: a.name, team: nameOf(team, a.team_id) }, a, ["team_id"], { credentials, subscriptions });
+    });
+  }
+  return escapeStrings(doc) as Record<string, unknown>;
+}
+
+/** YAML text of a config document; short lists of plain values stay on one line (`methods: [GET, POST]`). */
+export function stringifyConfig(value: Record<string, unknown>): string {
+  const doc = new Document(value);
+  visit(doc, {
+    Seq(_key, node) {
+      const short = (i: unknown) => isScalar(i) && String(i.value).length <= 64;
+      if (node.items.length > 0 && node.items.length <= 8 && node.items.every(short)) node.flow = true;
+    },
+  });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+export async function exportConfig(store: Store): Promise<string> {
+  return stringifyConfig(toConfigDocument(await store.loadAll()));
+}
