@@ -22,15 +22,25 @@ export interface SeenRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Arrival time (performance.now()). */
+  at: number;
 }
 
 interface ConnState {
+  /** Growable receive buffer; bytes [0, len) are unread. */
   buf: Buffer;
+  len: number;
   timers: Timer[];
 }
 
 export class FaultUpstream {
   mode: FaultMode = { kind: "ok" };
+  /** Modes used once each, in order, before `mode` applies again. */
+  queue: FaultMode[] = [];
+  /** When set, requests to /health* answer this status whatever the mode (active health probes). */
+  healthStatus: number | null = null;
+  /** When false, /health* requests are answered but not added to `seen`. */
+  recordHealth = false;
   readonly seen: SeenRequest[] = [];
   /** Connections closed by the peer (the gateway) while a response was pending. */
   abortedByPeer = 0;
@@ -59,11 +69,11 @@ export class FaultUpstream {
       port,
       socket: {
         open(s) {
-          s.data = { buf: Buffer.alloc(0), timers: [] };
+          s.data = { buf: Buffer.allocUnsafe(64 * 1024), len: 0, timers: [] };
           self.sockets.add(s);
         },
         data(s, chunk) {
-          s.data.buf = Buffer.concat([s.data.buf, chunk]);
+          append(s.data, chunk);
           self.drain(s);
         },
         close(s) {
@@ -86,11 +96,19 @@ export class FaultUpstream {
     this.listener = undefined;
   }
 
+  /** Requests seen, health probes excluded unless recorded. */
+  count(pred: (r: SeenRequest) => boolean = () => true): number {
+    let n = 0;
+    for (const r of this.seen) if (pred(r)) n++;
+    return n;
+  }
+
   private drain(s: Socket<ConnState>): void {
     for (;;) {
-      const head = s.data.buf.indexOf("\r\n\r\n");
+      const buf = s.data.buf.subarray(0, s.data.len);
+      const head = buf.indexOf("\r\n\r\n");
       if (head < 0) return;
-      const lines = s.data.buf.subarray(0, head).toString("latin1").split("\r\n");
+      const lines = buf.subarray(0, head).toString("latin1").split("\r\n");
       const [method = "", path = ""] = (lines[0] ?? "").split(" ");
       const headers: Record<string, string> = {};
       for (const line of lines.slice(1)) {
@@ -100,24 +118,30 @@ export class FaultUpstream {
       let bodyEnd = head + 4;
       let body = "";
       if (headers["transfer-encoding"]?.includes("chunked")) {
-        const parsed = parseChunked(s.data.buf, head + 4);
+        const parsed = parseChunked(buf, head + 4);
         if (!parsed) return;
         body = parsed.body;
         bodyEnd = parsed.end;
       } else {
         const len = Number(headers["content-length"] ?? 0);
-        if (s.data.buf.length < head + 4 + len) return;
-        body = s.data.buf.subarray(head + 4, head + 4 + len).toString();
+        if (buf.length < head + 4 + len) return;
+        body = buf.subarray(head + 4, head + 4 + len).toString();
         bodyEnd = head + 4 + len;
       }
-      s.data.buf = s.data.buf.subarray(bodyEnd);
-      this.seen.push({ method, path, headers, body });
+      s.data.buf.copy(s.data.buf, 0, bodyEnd, s.data.len);
+      s.data.len -= bodyEnd;
+      const isHealth = path.startsWith("/health");
+      if (!isHealth || this.recordHealth) this.seen.push({ method, path, headers, body, at: performance.now() });
+      if (isHealth && this.healthStatus !== null) {
+        s.write(`HTTP/1.1 ${this.healthStatus} X\r\ncontent-length: 0\r\n\r\n`);
+        continue;
+      }
       this.respond(s, method, path, headers, body);
     }
   }
 
   private respond(s: Socket<ConnState>, method: string, path: string, headers: Record<string, string>, body: string): void {
-    const m = this.mode;
+    const m = this.queue.shift() ?? this.mode;
     const send = (status: number, payload: string, extra: Record<string, string> = {}) => {
       const hdrs = { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)), "x-upstream": this.name, ...extra };
       const head = `HTTP/1.1 ${status} X\r\n${Object.entries(hdrs).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`;
@@ -171,9 +195,22 @@ export class FaultUpstream {
   }
 }
 
+function append(state: ConnState, chunk: Buffer): void {
+  const need = state.len + chunk.length;
+  if (need > state.buf.length) {
+    // Doubling keeps a multi-megabyte body linear to receive.
+    const next = Buffer.allocUnsafe(Math.max(need, state.buf.length * 2));
+    state.buf.copy(next, 0, 0, state.len);
+    state.buf = next;
+  }
+  chunk.copy(state.buf, state.len);
+  state.len = need;
+}
+
+/** The de-chunked body once the whole chunked body is buffered; the body is only assembled then. */
 function parseChunked(buf: Buffer, start: number): { body: string; end: number } | undefined {
   let pos = start;
-  let body = "";
+  const parts: Buffer[] = [];
   for (;;) {
     const lineEnd = buf.indexOf("\r\n", pos);
     if (lineEnd < 0) return undefined;
@@ -181,8 +218,8 @@ function parseChunked(buf: Buffer, start: number): { body: string; end: number }
     if (Number.isNaN(size)) return undefined;
     const dataStart = lineEnd + 2;
     if (buf.length < dataStart + size + 2) return undefined;
-    if (size === 0) return { body, end: dataStart + 2 };
-    body += buf.subarray(dataStart, dataStart + size).toString();
+    if (size === 0) return { body: Buffer.concat(parts).toString(), end: dataStart + 2 };
+    parts.push(buf.subarray(dataStart, dataStart + size));
     pos = dataStart + size + 2;
   }
 }

@@ -30,6 +30,10 @@ export interface TestGateway {
   apiKey(applicationId: string, name?: string, extra?: Record<string, unknown>): Promise<{ key: string; credential: EntityMap["credentials"] }>;
   /** Waits until the gateway serves the store's current revision. */
   synced(): Promise<void>;
+  /** Every call record so far (flushes the log queue first). */
+  records(): Promise<CallRecord[]>;
+  /** The call record of one request id, waiting briefly for it to be written. */
+  record(requestId: string): Promise<CallRecord>;
   stop(): Promise<void>;
 }
 
@@ -62,10 +66,103 @@ export async function startTestGateway(opts: { pollMs?: number } = {}): Promise<
       const deadline = Date.now() + 2000;
       while (gw.snapshots.current.revision < target && Date.now() < deadline) await Bun.sleep(5);
     },
+    async records() {
+      await gw.queue?.flush();
+      return sink.records;
+    },
+    async record(requestId) {
+      const deadline = Date.now() + 3000;
+      for (;;) {
+        await gw.queue?.flush();
+        const r = sink.records.find((x) => x.request_id === requestId);
+        if (r) return r;
+        if (Date.now() > deadline) throw new Error(`no call record for ${requestId}`);
+        await Bun.sleep(10);
+      }
+    },
     async stop() {
       await gw.stop();
       await store.close();
     },
   };
   return t;
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000, what = "condition"): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(5);
+  }
+}
+
+export interface RawResponse {
+  /** Everything the server sent until it closed or `idleMs` passed. */
+  text: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** The server closed the connection. */
+  closed: boolean;
+}
+
+/**
+ * Sends bytes exactly as given over a fresh TCP connection, for requests a
+ * well-behaved client cannot produce. Resolves at close or after `idleMs`
+ * without data once something arrived (or `maxMs` in all).
+ */
+export async function rawHttp(port: number, payload: string | Uint8Array, opts: { idleMs?: number; maxMs?: number } = {}): Promise<RawResponse> {
+  const idleMs = opts.idleMs ?? 150;
+  const maxMs = opts.maxMs ?? 3000;
+  const chunks: Buffer[] = [];
+  let closed = false;
+  let wake: (() => void) | undefined;
+  const socket = await Bun.connect({
+    hostname: "127.0.0.1",
+    port,
+    socket: {
+      data(_s, d) {
+        chunks.push(Buffer.from(d));
+        wake?.();
+      },
+      close() {
+        closed = true;
+        wake?.();
+      },
+      error() {
+        closed = true;
+        wake?.();
+      },
+    },
+  });
+  socket.write(typeof payload === "string" ? Buffer.from(payload, "latin1") : payload);
+  socket.flush();
+  const start = performance.now();
+  let last = start;
+  let seenBytes = 0;
+  while (!closed && performance.now() - start < maxMs) {
+    await new Promise<void>((r) => {
+      wake = r;
+      setTimeout(r, 20);
+    });
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    if (total !== seenBytes) {
+      seenBytes = total;
+      last = performance.now();
+    } else if (total > 0 && performance.now() - last > idleMs) break;
+  }
+  socket.end();
+  const text = Buffer.concat(chunks).toString("latin1");
+  const head = text.indexOf("\r\n\r\n");
+  const lines = (head >= 0 ? text.slice(0, head) : text).split("\r\n");
+  const status = Number((lines[0] ?? "").split(" ")[1] ?? 0);
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(":");
+    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return { text, status, headers, body: head >= 0 ? text.slice(head + 4) : "", closed };
 }
