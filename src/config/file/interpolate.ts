@@ -41,5 +41,5 @@ export function interpolate(value: unknown, env: Env, issues: InterpolationIssue
 
 /** The inverse for export: makes a stored string load back as itself. */
 export function escapeInterpolation(s: string): string {
-  return s.replaceAll("${", "$${");
+  return s.split("${").join("$${");
 }
