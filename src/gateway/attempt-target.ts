@@ -50,9 +50,6 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
   const timeouts = upstream.upstream.timeouts;
   const remaining = Math.max(1, timeouts.total_ms - (performance.now() - a.deadlineStart));
   const { base, origin } = targetParts(target.url);
-  // select() counted the attempt in flight and report() will uncount it at the
-  // response headers; this second count holds the target busy until the body ends.
-  target.begin();
   const res = await runAttempt({
     url: base + a.path + ctx.query,
     origin,
@@ -64,10 +61,13 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
   });
   if (!res.ok) {
     ctx.upstreamMs += res.outcome.durationMs;
-    target.end();
+    // A request body cut off for its size is the client's fault; the target is not judged on it.
+    if (a.body.overLimit()) {
+      upstream.report(target, { kind: "cancelled", durationMs: res.outcome.durationMs });
+      return { kind: "too_large" };
+    }
     upstream.report(target, res.outcome);
     if (res.outcome.kind === "cancelled") return { kind: "cancelled" };
-    if (a.body.overLimit()) return { kind: "too_large" };
     return {
       kind: "failed",
       outcome: res.outcome,
@@ -80,6 +80,8 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
   markReachable(origin);
   const upstreamRes = res.response;
   const outcome: AttemptOutcome = { kind: "response", status: upstreamRes.status, durationMs: res.ttfbMs };
+  // report() ends the in-flight count select() began; this one holds the target busy until the body ends.
+  target.begin();
   upstream.report(target, outcome);
   ctx.record.upstream_ttfb_ms = res.ttfbMs;
 

@@ -31,6 +31,8 @@ interface ConnState {
   buf: Buffer;
   len: number;
   timers: Timer[];
+  /** Bytes the kernel did not take yet; sent on drain. */
+  out: Buffer[];
 }
 
 export class FaultUpstream {
@@ -69,7 +71,7 @@ export class FaultUpstream {
       port,
       socket: {
         open(s) {
-          s.data = { buf: Buffer.allocUnsafe(64 * 1024), len: 0, timers: [] };
+          s.data = { buf: Buffer.allocUnsafe(64 * 1024), len: 0, timers: [], out: [] };
           self.sockets.add(s);
         },
         data(s, chunk) {
@@ -81,6 +83,9 @@ export class FaultUpstream {
           self.pending.delete(s);
           for (const t of s.data?.timers ?? []) clearTimeout(t);
           self.sockets.delete(s);
+        },
+        drain(s) {
+          flush(s);
         },
         error() {},
       },
@@ -133,7 +138,7 @@ export class FaultUpstream {
       const isHealth = path.startsWith("/health");
       if (!isHealth || this.recordHealth) this.seen.push({ method, path, headers, body, at: performance.now() });
       if (isHealth && this.healthStatus !== null) {
-        s.write(`HTTP/1.1 ${this.healthStatus} X\r\ncontent-length: 0\r\n\r\n`);
+        write(s, `HTTP/1.1 ${this.healthStatus} X\r\ncontent-length: 0\r\n\r\n`);
         continue;
       }
       this.respond(s, method, path, headers, body);
@@ -145,7 +150,7 @@ export class FaultUpstream {
     const send = (status: number, payload: string, extra: Record<string, string> = {}) => {
       const hdrs = { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)), "x-upstream": this.name, ...extra };
       const head = `HTTP/1.1 ${status} X\r\n${Object.entries(hdrs).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n`;
-      s.write(head + (method === "HEAD" ? "" : payload));
+      write(s, head + (method === "HEAD" ? "" : payload));
       this.pending.delete(s);
     };
     this.pending.add(s);
@@ -166,16 +171,16 @@ export class FaultUpstream {
       case "hang":
         return;
       case "slow_body": {
-        s.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\nx-upstream: ${this.name}\r\n\r\n`);
+        write(s, `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\nx-upstream: ${this.name}\r\n\r\n`);
         let i = 0;
         const tick = () => {
           if (i < m.chunks) {
             const piece = `chunk-${i}\n`;
-            s.write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
+            write(s, `${piece.length.toString(16)}\r\n${piece}\r\n`);
             i++;
             s.data.timers.push(setTimeout(tick, m.gapMs));
           } else {
-            s.write("0\r\n\r\n");
+            write(s, "0\r\n\r\n");
             this.pending.delete(s);
           }
         };
@@ -183,7 +188,7 @@ export class FaultUpstream {
         return;
       }
       case "cut_body":
-        s.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${m.length}\r\nx-upstream: ${this.name}\r\n\r\n${"x".repeat(Math.floor(m.length / 2))}`);
+        write(s, `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${m.length}\r\nx-upstream: ${this.name}\r\n\r\n${"x".repeat(Math.floor(m.length / 2))}`);
         s.data.timers.push(
           setTimeout(() => {
             this.pending.delete(s);
@@ -192,6 +197,28 @@ export class FaultUpstream {
         );
         return;
     }
+  }
+}
+
+function write(s: Socket<ConnState>, data: string): void {
+  const bytes = Buffer.from(data);
+  if (s.data.out.length > 0) {
+    s.data.out.push(bytes);
+    return;
+  }
+  const n = s.write(bytes);
+  if (n < bytes.length) s.data.out.push(bytes.subarray(Math.max(0, n)));
+}
+
+function flush(s: Socket<ConnState>): void {
+  while (s.data.out.length > 0) {
+    const next = s.data.out[0]!;
+    const n = s.write(next);
+    if (n < next.length) {
+      s.data.out[0] = next.subarray(Math.max(0, n));
+      return;
+    }
+    s.data.out.shift();
   }
 }
 
