@@ -62,7 +62,10 @@ export function relayBody(source: ReadableStream<Uint8Array>, opts: BodyOptions)
         const kind = fired ?? "upstream_error";
         const message = kind === "upstream_error" ? (err instanceof Error ? err.message : String(err)) : `response body ${kind.replace("_", " ")}`;
         end({ kind, bytes, message });
-        controller.error(new Error(message));
+        // Any Error a response stream fails with is printed by Bun for every
+        // cut transfer; the call record already carries the cause, so the
+        // stream fails without one (the client still sees the connection cut).
+        controller.error(undefined);
       }
     },
     cancel(reason) {
