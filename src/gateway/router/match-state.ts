@@ -1,24 +1,14 @@
 /**
- * Per-match working memory, reused across matches so the walk allocates
- * nothing: an explicit stack of trie frames (no recursion, so pattern depth
- * cannot overflow the call stack) and the bounds of captured params.
+ * Per-match working memory, reused across matches: the bounds of captured
+ * params (so the walk slices strings only for the winning route), the
+ * lazily normalised host and the methods seen for a possible 405.
  */
 import type { MatchInput } from "./router.ts";
 import { normaliseHost } from "./host-match.ts";
-import type { TrieNode } from "./trie-node.ts";
 
-export class MatchState<T> {
-  readonly node: TrieNode<T>[] = [];
-  /** Index of the '/' before the next unconsumed segment (or the scan end). */
-  readonly pos: number[] = [];
-  /** 0: try static child, 1: try param child, 2: try tail entries. */
-  readonly stage: number[] = [];
-  readonly segEnd: number[] = [];
-  /** How many params the path to this frame captured. */
-  readonly params: number[] = [];
+export class MatchState {
   readonly paramStart: number[] = [];
   readonly paramEnd: number[] = [];
-
   input: MatchInput | null = null;
   private host: string | null = null;
   allowed: Set<string> | null = null;

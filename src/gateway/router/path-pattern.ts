@@ -8,6 +8,13 @@
 import { WaygateError } from "../../core/errors.ts";
 
 const SLASH = 47;
+/**
+ * The matcher recurses once per pattern level that offers a choice, so
+ * pattern depth bounds its stack. Request paths are not limited: they are
+ * only walked as deep as some pattern reaches. (A RouteInput path is at most
+ * 1,024 characters, so valid configuration stays far below this.)
+ */
+export const MAX_PATTERN_SEGMENTS = 1024;
 /** `__proto__` is excluded because params are returned in a plain object. */
 const PARAM_NAME = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -33,8 +40,9 @@ export function trimmedEnd(path: string): number {
 
 /** End index (exclusive) of the segment that starts after the '/' at `pos`. */
 export function segmentEnd(path: string, pos: number, end: number): number {
-  const next = path.indexOf("/", pos + 1);
-  return next === -1 || next > end ? end : next;
+  let i = pos + 1;
+  while (i < end && path.charCodeAt(i) !== SLASH) i++;
+  return i;
 }
 
 function invalid(path: string, why: string): WaygateError {
@@ -67,6 +75,7 @@ export function parsePattern(path: string): PathPattern {
       segments.push({ kind: "static", value: seg });
     }
     pos = next;
+    if (segments.length > MAX_PATTERN_SEGMENTS) throw invalid(path, `more than ${MAX_PATTERN_SEGMENTS} segments`);
   }
   return { segments, wildcard, paramNames };
 }

@@ -19,6 +19,8 @@
  * - A route whose method does not fit does not block less specific routes:
  *   405 is returned only when no route at all fits the method.
  * - A path that does not start with '/' matches nothing.
+ * - Request paths of any length are safe: the walk goes only as deep as some
+ *   pattern, and patterns are limited to MAX_PATTERN_SEGMENTS levels.
  */
 import type { MatchInput, MatchResult, RouteMatch, RouteSpec, Router } from "./router.ts";
 import { parsePattern, segmentEnd, trimmedEnd } from "./path-pattern.ts";
@@ -35,7 +37,7 @@ export class TrieRouter<T> implements Router<T> {
   private readonly root = new TrieNode<T>();
   private seq = 0;
   /** null while a match is running (a re-entrant match gets its own state). */
-  private state: MatchState<T> | null = new MatchState<T>();
+  private state: MatchState | null = new MatchState();
 
   add(spec: RouteSpec, value: T): void {
     // Everything is validated before the trie is touched, so a throwing add leaves the router unchanged.
@@ -69,7 +71,7 @@ export class TrieRouter<T> implements Router<T> {
   match(input: MatchInput): MatchResult<T> {
     const path = input.path;
     if (path.charCodeAt(0) !== SLASH) return NOT_FOUND;
-    const state = this.state ?? new MatchState<T>();
+    const state = this.state ?? new MatchState();
     this.state = null;
     state.begin(input);
     const found = this.search(path, state);
@@ -82,61 +84,48 @@ export class TrieRouter<T> implements Router<T> {
     return result;
   }
 
-  private search(path: string, s: MatchState<T>): RouteMatch<T> | null {
-    const end = trimmedEnd(path);
-    s.node[0] = this.root;
-    s.pos[0] = 0;
-    s.stage[0] = 0;
-    s.params[0] = 0;
-    let sp = 1;
-    while (sp > 0) {
-      const f = sp - 1;
-      const node = s.node[f]!;
-      const pos = s.pos[f]!;
-      if (pos === end) {
-        sp--;
-        const e = pick(node.exact, s) ?? pick(node.tail, s);
-        if (e !== null) return build(e, path, pos, s.params[f]!, s);
-        continue;
-      }
-      const stage = s.stage[f]!;
-      if (stage === 0) {
-        s.stage[f] = 1;
-        const next = segmentEnd(path, pos, end);
-        s.segEnd[f] = next;
-        const child = node.findStatic(path, pos + 1, next);
-        if (child !== undefined) {
-          s.node[sp] = child;
-          s.pos[sp] = next;
-          s.stage[sp] = 0;
-          s.params[sp] = s.params[f]!;
-          sp++;
-        }
-      } else if (stage === 1) {
-        s.stage[f] = 2;
-        const next = s.segEnd[f]!;
-        if (node.param !== null && next > pos + 1) {
-          const k = s.params[f]!;
-          s.paramStart[k] = pos + 1;
-          s.paramEnd[k] = next;
-          s.node[sp] = node.param;
-          s.pos[sp] = next;
-          s.stage[sp] = 0;
-          s.params[sp] = k + 1;
-          sp++;
-        }
-      } else {
-        sp--;
-        const e = pick(node.tail, s);
-        if (e !== null) return build(e, path, pos, s.params[f]!, s);
-      }
-    }
-    return null;
+  private search(path: string, s: MatchState): RouteMatch<T> | null {
+    return walk(this.root, path, 0, trimmedEnd(path), 0, s);
   }
 }
 
+/**
+ * Depth-first in specificity order from `node`, which has consumed
+ * path[0, pos); `k` params are captured so far. Recursion happens only where
+ * a node offers a choice, so depth is bounded by MAX_PATTERN_SEGMENTS.
+ */
+function walk<T>(node: TrieNode<T>, path: string, pos: number, end: number, k: number, s: MatchState): RouteMatch<T> | null {
+  // Nodes with nothing to fall back to are descended in a loop, not a call.
+  while (pos !== end && node.param === null && node.tail === null) {
+    const next = segmentEnd(path, pos, end);
+    const child = node.findStatic(path, pos + 1, next);
+    if (child === undefined) return null;
+    node = child;
+    pos = next;
+  }
+  if (pos === end) {
+    const e = pick(node.exact, s) ?? pick(node.tail, s);
+    return e === null ? null : build(e, path, pos, k, s);
+  }
+  const next = segmentEnd(path, pos, end);
+  const child = node.findStatic(path, pos + 1, next);
+  if (child !== undefined) {
+    const m = walk(child, path, next, end, k, s);
+    if (m !== null) return m;
+  }
+  const param = node.param;
+  if (param !== null && next > pos + 1) {
+    s.paramStart[k] = pos + 1;
+    s.paramEnd[k] = next;
+    const m = walk(param, path, next, end, k + 1, s);
+    if (m !== null) return m;
+  }
+  const e = pick(node.tail, s);
+  return e === null ? null : build(e, path, pos, k, s);
+}
+
 /** The first entry whose host, headers and method fit; records methods of those that fit all but the method. */
-function pick<T>(group: Entry<T>[] | null, s: MatchState<T>): Entry<T> | null {
+function pick<T>(group: Entry<T>[] | null, s: MatchState): Entry<T> | null {
   if (group === null) return null;
   const input = s.input!;
   for (let i = 0; i < group.length; i++) {
@@ -149,7 +138,7 @@ function pick<T>(group: Entry<T>[] | null, s: MatchState<T>): Entry<T> | null {
   return null;
 }
 
-function build<T>(e: Entry<T>, path: string, pos: number, paramCount: number, s: MatchState<T>): RouteMatch<T> {
+function build<T>(e: Entry<T>, path: string, pos: number, paramCount: number, s: MatchState): RouteMatch<T> {
   const params: Record<string, string> = {};
   const names = e.paramNames;
   for (let k = 0; k < paramCount; k++) params[names[k]!] = path.slice(s.paramStart[k]!, s.paramEnd[k]!);

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { TrieRouter } from "../../../src/gateway/router/trie-router.ts";
 import type { MatchInput, MatchResult, RouteSpec } from "../../../src/gateway/router/router.ts";
 import { WaygateError } from "../../../src/core/errors.ts";
+import { MAX_PATTERN_SEGMENTS } from "../../../src/gateway/router/path-pattern.ts";
 import { input, outcome, runRouterCases, spec } from "./router.case.ts";
 import { referenceMatch, randomProbe, randomRoutes, seededRandom } from "./reference-router.ts";
 
@@ -124,28 +125,44 @@ describe("TrieRouter on pathological input", () => {
     expect(outcome(m("no-slash"))).toBe("404");
     const wild = m("/a".repeat(10_000));
     expect(wild.ok && wild.match.value).toBe("a-wild");
-    expect(wild.ok && wild.match.params["*"].length).toBe(2 * 9_999 - 1);
+    expect(wild.ok && wild.match.params["*"]?.length).toBe(2 * 9_999 - 1);
     expect(outcome(m("/b".repeat(10_000)))).toBe("404");
     expect(outcome(m("/b/c"))).toBe("two-params");
     const deep = m("/deep/" + "x/".repeat(10_000));
     expect(deep.ok && deep.match.rest.length).toBe(1 + 2 * 10_000);
   });
 
-  test("a 10,000-segment pattern is added and matched without recursion", () => {
+  test("patterns as deep as the limit work; deeper ones are rejected at add time", () => {
     const deep = new TrieRouter<string>();
-    const stat = "/s".repeat(10_000);
-    const params = Array.from({ length: 10_000 }, (_, i) => `/:p${i}`).join("");
-    deep.add({ methods: [], paths: [stat], prefix: false, hosts: [], headers: [], priority: 0 }, "static");
-    deep.add({ methods: [], paths: [params], prefix: false, hosts: [], headers: [], priority: 0 }, "params");
+    const n = MAX_PATTERN_SEGMENTS;
+    const stat = "/s".repeat(n);
+    const params = Array.from({ length: n }, (_, i) => `/:p${i}`).join("");
+    const base = { methods: [], prefix: false, hosts: [], headers: [], priority: 0 };
+    deep.add({ ...base, paths: [stat] }, "static");
+    deep.add({ ...base, paths: [params] }, "params");
+    deep.add({ ...base, paths: ["/s/*"] }, "wild");
     expect(outcome(deep.match(input(stat)))).toBe("static");
-    const p = deep.match(input("/v".repeat(10_000)));
-    expect(p.ok && [p.match.value, p.match.params.p0, p.match.params.p9999, Object.keys(p.match.params).length]).toEqual([
+    const p = deep.match(input("/v".repeat(n)));
+    expect(p.ok && [p.match.value, p.match.params.p0, p.match.params[`p${n - 1}`], Object.keys(p.match.params).length]).toEqual([
       "params",
       "v",
       "v",
-      10_000,
+      n,
     ]);
-    expect(outcome(deep.match(input("/s".repeat(9_999) + "/t")))).toBe("params");
+    // Fails at the last level, so every level is backtracked through.
+    expect(outcome(deep.match(input("/s".repeat(n - 1) + "/t/u")))).toBe("wild");
+    expect(outcome(deep.match(input("/s".repeat(10_000))))).toBe("wild");
+    expectConfigInvalid(() => deep.add({ ...base, paths: ["/s".repeat(n + 1)] }, "too-deep"));
+  });
+
+  test("backtracking through a choice at every level of the deepest pattern", () => {
+    const r = new TrieRouter<string>();
+    const base = { methods: ["POST"], prefix: true, hosts: [], headers: [], priority: 0 };
+    for (let i = 1; i <= MAX_PATTERN_SEGMENTS; i++) r.add({ ...base, paths: ["/s".repeat(i)] }, `s${i}`);
+    const path = "/s".repeat(10_000);
+    expect(outcome(r.match(input(path)))).toEqual({ allowed: ["POST"] });
+    const hit = r.match(input(path, { method: "POST" }));
+    expect(hit.ok && [hit.match.value, hit.match.rest.length]).toEqual([`s${MAX_PATTERN_SEGMENTS}`, 2 * (10_000 - MAX_PATTERN_SEGMENTS)]);
   });
 
   test("params objects are not shared between matches", () => {
