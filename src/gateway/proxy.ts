@@ -28,6 +28,8 @@ interface Failure {
   staticResponse?: Response;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 const closed = () => new WaygateError("client_closed_request", "client closed the request");
 
 export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, hooks: ProxyHooks): Promise<Response> {
@@ -57,16 +59,16 @@ export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, ho
       failure = { error: new WaygateError("no_healthy_upstream", `service ${compiled.service.name} has no upstream`, { retryAfter: 1 }) };
       continue;
     }
+    if (i === 0) compiled.retryBudget.recordRequest();
+    else if (!compiled.retryBudget.tryAcquireRetry()) continue;
+    const hashKey = hashKeyFor(ctx, upstream);
     const tried = new Set<string>();
-    for (let attempt = 1; attempt <= route.retry.attempts; attempt++) {
-      if (attempt === 1 && i === 0) compiled.retryBudget.recordRequest();
-      else if (!compiled.retryBudget.tryAcquireRetry()) break;
-
-      const sel = upstream.select({ hashKey: hashKeyFor(ctx, upstream), tried });
-      if (!sel.ok) {
-        if (tried.size === 0) failure = noHealthy(upstream, sel.retryAfterMs, compiled);
-        break;
-      }
+    let sel = upstream.select({ hashKey, tried });
+    if (!sel.ok) {
+      failure = noHealthy(upstream, sel.retryAfterMs, compiled);
+      continue;
+    }
+    for (let attempt = 1; ; attempt++) {
       tried.add(sel.target.key);
       ctx.record.attempts++;
       ctx.record.upstream_id = upstream.upstream.id;
@@ -81,13 +83,24 @@ export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, ho
 
       const decisionCtx = { method: ctx.method, policy: route.retry, retryAfterHeader: end.retryAfter, bodyReplayable: body.replayable, sentToClient: false };
       const again = retryDecision(end.outcome, { ...decisionCtx, attempt });
-      if (again.retry && attempt < route.retry.attempts) {
-        end.discard?.();
-        failure = { error: end.error };
+      if (again.retry && attempt < route.retry.attempts && compiled.retryBudget.tryAcquireRetry()) {
         const delay = again.delayMs ?? backoffMs(attempt, route.retry, Math.random);
         if (delay > 0) await Bun.sleep(delay);
-        if (ctx.req.signal.aborted) return fail(ctx, hooks, { error: closed() });
-        continue;
+        if (ctx.req.signal.aborted) {
+          end.discard?.();
+          return fail(ctx, hooks, { error: closed() });
+        }
+        // Another target if there is one; the same one again rather than none (a lone
+        // target, or a 429 whose Retry-After was just waited out).
+        let next = upstream.select({ hashKey, tried });
+        if (!next.ok) next = upstream.select({ hashKey, tried: NONE });
+        if (next.ok) {
+          end.discard?.();
+          failure = { error: end.error };
+          sel = next;
+          continue;
+        }
+        // Nothing to retry on: this attempt's answer stands (or a fallback service takes over).
       }
       const fallBack = !lastService && body.replayable && isRetriable(end.outcome, decisionCtx);
       if (end.kind === "response" && !fallBack) return end.relay();
