@@ -7,19 +7,27 @@ import { hashApiKey } from "../../src/core/keys.ts";
 import type { Store } from "../../src/store/store.ts";
 import { type AdminServer, TOKEN, startAdmin } from "./fixture.ts";
 
-export function adminApiSuite(backend: string, openFreshStore: () => Promise<Store>): void {
+export interface FreshStore {
+  store: Store;
+  /** Closes the store and removes its database. */
+  dispose(): Promise<void>;
+}
+
+export function adminApiSuite(backend: string, fresh: () => Promise<FreshStore>): void {
   describe(`admin API (${backend})`, () => {
+    let db: FreshStore;
     let store: Store;
     let api: AdminServer;
     const health = [{ upstream: "u", target: "http://10.0.0.1", healthy: true }];
 
     beforeAll(async () => {
-      store = await openFreshStore();
+      db = await fresh();
+      store = db.store;
       api = startAdmin(store, () => health);
     });
     afterAll(async () => {
       await api.stop();
-      await store.close();
+      await db.dispose();
     });
 
     test("CRUD for every kind, by id and by name", async () => {

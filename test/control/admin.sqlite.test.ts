@@ -1,4 +1,4 @@
-import { openStore } from "../../src/store/open.ts";
+import { sqliteBackend } from "../store/backends.ts";
 import { adminApiSuite } from "./admin.case.ts";
 
-adminApiSuite("sqlite", () => openStore("sqlite::memory:"));
+adminApiSuite("sqlite", () => sqliteBackend.fresh());
