@@ -37,17 +37,20 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
   for (const r of set.routes) {
     const svc = services.get(r.service_id);
     if (!svc || !svc.service.enabled) continue;
-    router.add(
-      { methods: r.methods, paths: r.paths, prefix: r.prefix, hosts: r.hosts, headers: r.headers, priority: r.priority },
-      {
-        route: r,
-        service: svc,
-        retry: r.retry ?? svc.service.retry,
-        fallbacks: fallbackChain(r, svc.service, services),
-        policies: routePolicies(svc.service),
-        rewrite: r.rewrite ? parseRewrite(r.rewrite) : undefined,
-      },
-    );
+    const compiled: CompiledRoute = {
+      route: r,
+      service: svc,
+      retry: r.retry ?? svc.service.retry,
+      fallbacks: fallbackChain(r, svc.service, services),
+      policies: routePolicies(svc.service),
+      rewrite: r.rewrite ? parseRewrite(r.rewrite) : undefined,
+    };
+    try {
+      router.add({ methods: r.methods, paths: r.paths, prefix: r.prefix, hosts: r.hosts, headers: r.headers, priority: r.priority }, compiled);
+    } catch (err) {
+      // One bad route (e.g. an invalid header regex) must not stop every other change from going live.
+      console.error(`[waygate] route ${r.name} skipped: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   const credentials = new Map<string, CredentialEntry>();
