@@ -55,9 +55,17 @@ export class FaultUpstream {
     this.name = name;
   }
 
+  private lastPort: number | undefined;
+
+  /** The listening port; after stop(), the port it had (so it can come back on it). */
   get port(): number {
-    if (!this.listener) throw new Error("not started");
-    return this.listener.port;
+    const port = this.listener?.port ?? this.lastPort;
+    if (port === undefined) throw new Error("not started");
+    return port;
+  }
+
+  get running(): boolean {
+    return this.listener !== undefined;
   }
 
   get url(): string {
@@ -95,6 +103,7 @@ export class FaultUpstream {
 
   /** Stops listening and drops every connection (a killed process). */
   stop(): void {
+    if (this.listener) this.lastPort = this.listener.port;
     this.listener?.stop(true);
     for (const s of this.sockets) s.terminate();
     this.sockets.clear();
