@@ -121,6 +121,30 @@ services:
       expect((await store.list("services")).items.map((s) => s.name).sort()).toEqual(["keep", "y-new", "z-new"]);
     });
 
+    test("services that fall back to each other (or themselves) are created, kept and deleted", async () => {
+      const cyclic = `version: 1
+services:
+  - name: east
+    fallback_service: west
+  - name: west
+    fallback_service: east
+  - name: solo
+    fallback_service: solo
+`;
+      const created = await applyConfig(store, parse(cyclic));
+      expect(created.kinds.services).toEqual({ created: 3, updated: 0, deleted: 0 });
+      const east = await store.getByName("services", "east");
+      const west = await store.getByName("services", "west");
+      expect(east?.fallback_service_id).toBe(west!.id);
+      expect(west?.fallback_service_id).toBe(east!.id);
+      expect((await store.getByName("services", "solo"))?.fallback_service_id).toBe((await store.getByName("services", "solo"))!.id);
+
+      expect((await applyConfig(store, parse(cyclic))).changed).toBe(false);
+      const gone = await applyConfig(store, parse("version: 1\n"));
+      expect(gone.kinds.services).toEqual({ created: 0, updated: 0, deleted: 3 });
+      expect((await store.list("services")).total).toBe(0);
+    });
+
     test("a failing apply changes nothing", async () => {
       await applyConfig(store, parse("version: 1\nteams: [{name: existing}]\n"));
       const before = await contents(store);

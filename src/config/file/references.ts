@@ -1,6 +1,7 @@
 /**
- * Checks zod cannot make on one entity alone: names are unique, every
- * reference by name points at something in the file, fallback chains end.
+ * Checks zod cannot make on one entity alone: names are unique and every
+ * reference by name points at something in the file. Fallback cycles are
+ * allowed: the gateway cuts them at run time, and the admin API accepts them.
  */
 import { hashApiKey } from "../../core/keys.ts";
 import type { FilePath } from "./paths.ts";
@@ -24,10 +25,6 @@ class NameIndex {
     const first = this.seen.get(name);
     if (first) this.issues.push({ path, message: `duplicate ${this.what} ${shown}${this.where} (first at ${formatPath(first)})` });
     else this.seen.set(name, path);
-  }
-
-  has(name: string): boolean {
-    return this.seen.has(name);
   }
 
   /** Reports a reference to a name that is not defined. */
@@ -60,7 +57,6 @@ export function checkReferences(cfg: WaygateConfig): ReferenceIssue[] {
       services.check(r.fallback_service, ["services", i, "routes", j, "fallback_service"]);
     });
   });
-  issues.push(...fallbackCycles(cfg, services));
   cfg.applications.forEach((a, i) => {
     applications.add(a.name, ["applications", i, "name"]);
     teams.check(a.team, ["applications", i, "team"]);
@@ -76,26 +72,6 @@ export function checkReferences(cfg: WaygateConfig): ReferenceIssue[] {
       subscribed.add(s.service, ["applications", i, "subscriptions", j]);
       services.check(s.service, ["applications", i, "subscriptions", j]);
     });
-  });
-  return issues;
-}
-
-/** A service that falls back to itself, directly or through others, would loop when all of them are down. */
-function fallbackCycles(cfg: WaygateConfig, services: NameIndex): ReferenceIssue[] {
-  const fallbackOf = new Map(cfg.services.map((s) => [s.name, s.fallback_service]));
-  const issues: ReferenceIssue[] = [];
-  cfg.services.forEach((s, i) => {
-    const chain = [s.name];
-    let next = s.fallback_service;
-    while (next !== undefined && services.has(next)) {
-      chain.push(next);
-      if (next === s.name) {
-        issues.push({ path: ["services", i, "fallback_service"], message: `fallback cycle: ${chain.join(" → ")}` });
-        return;
-      }
-      if (chain.indexOf(next) !== chain.length - 1) return;
-      next = fallbackOf.get(next);
-    }
   });
   return issues;
 }
