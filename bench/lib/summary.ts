@@ -1,0 +1,154 @@
+/**
+ * Turns raw run results into the numbers the report shows: one row per
+ * target, the Waygate/nginx ratios, and the verdict on each target. Pure, so
+ * the arithmetic is tested without running a benchmark.
+ */
+import type { TargetName, TargetResult } from "./results.ts";
+
+export const LABELS: Record<TargetName, string> = {
+  direct: "upstream direct",
+  nginx: "nginx proxy_pass, keepalive 64",
+  waygate: "Waygate, no policies",
+  "waygate-auth": "Waygate, key-auth + call log",
+};
+
+export interface Row {
+  name: TargetName;
+  label: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Responses outside 2xx/3xx as wrk counts them. */
+  non2xx: number;
+  socketErrors: number;
+  /** CPU the proxy used, in cores (1.0 = one core busy for the whole run). */
+  proxyCores: number | undefined;
+  rpsPerProxyCore: number | undefined;
+  /** Busy share of the proxy's core counting all processes; far above proxyCores means interference. */
+  proxyCpuBusyPct: number | undefined;
+  fixedP50Ms: number | undefined;
+  fixedP99Ms: number | undefined;
+  /** Median over runs of (this target's p99 − direct's p99) at the fixed rate. */
+  addedP99Ms: number | undefined;
+  fixedNon2xx: number;
+  fixedErrors: number;
+  fixedSent: number;
+  rssMaxMb: number | undefined;
+  hwmMb: number | undefined;
+}
+
+export interface Ratio {
+  name: TargetName;
+  rps: number;
+  rpsPerCore: number | undefined;
+}
+
+export interface Verdict {
+  what: string;
+  value: string;
+  target: string;
+  met: boolean | undefined;
+}
+
+export interface Summary {
+  rows: Row[];
+  /** Each Waygate row against nginx. */
+  ratios: Ratio[];
+  verdicts: Verdict[];
+}
+
+export function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+const kbToMb = (kb: number): number => kb / 1024;
+
+export function toRow(t: TargetResult, direct: TargetResult | undefined): Row {
+  const seconds = t.wrk.duration_us / 1e6;
+  const rps = seconds > 0 ? t.wrk.requests / seconds : 0;
+  const proxyCores = t.cpu && t.name !== "direct" && seconds > 0 ? t.cpu.cpu_ticks / t.cpu.clk_tck / seconds : undefined;
+  const e = t.wrk.errors;
+  const p99s = t.fixed.map((f) => f.latency_us.p99 / 1000);
+  let addedP99Ms: number | undefined;
+  if (direct && direct !== t && direct.fixed.length > 0 && t.fixed.length > 0) {
+    // Compare medians: single p99s of a 10 s run move by a few hundred µs between runs.
+    const d = median(direct.fixed.map((f) => f.latency_us.p99 / 1000));
+    const m = median(p99s);
+    if (d !== undefined && m !== undefined) addedP99Ms = m - d;
+  }
+  return {
+    name: t.name,
+    label: LABELS[t.name],
+    rps,
+    p50Ms: t.wrk.latency_us.p50 / 1000,
+    p99Ms: t.wrk.latency_us.p99 / 1000,
+    non2xx: e.status,
+    socketErrors: e.connect + e.read + e.write + e.timeout,
+    proxyCores,
+    rpsPerProxyCore: proxyCores !== undefined && proxyCores > 0 ? rps / proxyCores : undefined,
+    proxyCpuBusyPct: t.cpu?.proxy_cpu_busy_pct,
+    fixedP50Ms: median(t.fixed.map((f) => f.latency_us.p50 / 1000)),
+    fixedP99Ms: median(p99s),
+    addedP99Ms,
+    fixedNon2xx: t.fixed.reduce((a, f) => a + f.non2xx, 0),
+    fixedErrors: t.fixed.reduce((a, f) => a + f.errors + f.unfinished, 0),
+    fixedSent: t.fixed.reduce((a, f) => a + f.sent, 0),
+    rssMaxMb: t.mem ? kbToMb(t.mem.vmrss_max_kb) : undefined,
+    hwmMb: t.mem ? kbToMb(t.mem.vmhwm_kb) : undefined,
+  };
+}
+
+export const TARGETS = { rpsRatio: 0.5, addedP99Ms: 1, rssMb: 150 } as const;
+
+export function summarize(targets: TargetResult[]): Summary {
+  const direct = targets.find((t) => t.name === "direct");
+  const rows = targets.map((t) => toRow(t, direct));
+  const nginx = rows.find((r) => r.name === "nginx");
+  const ratios: Ratio[] = [];
+  if (nginx && nginx.rps > 0) {
+    for (const r of rows) {
+      if (r.name !== "waygate" && r.name !== "waygate-auth") continue;
+      ratios.push({
+        name: r.name,
+        rps: r.rps / nginx.rps,
+        rpsPerCore: r.rpsPerProxyCore !== undefined && nginx.rpsPerProxyCore ? r.rpsPerProxyCore / nginx.rpsPerProxyCore : undefined,
+      });
+    }
+  }
+  return { rows, ratios, verdicts: verdicts(rows, ratios) };
+}
+
+function verdicts(rows: Row[], ratios: Ratio[]): Verdict[] {
+  const out: Verdict[] = [];
+  const auth = rows.find((r) => r.name === "waygate-auth");
+  const authRatio = ratios.find((r) => r.name === "waygate-auth");
+  const clean = (r: Row): boolean => r.non2xx === 0 && r.socketErrors === 0;
+  out.push({
+    what: "Waygate key-auth + call log, req/s on one core vs nginx",
+    value: authRatio ? `${authRatio.rps.toFixed(2)}×` + (auth && !clean(auth) ? " (with errors)" : "") : "not measured",
+    target: `≥ ${TARGETS.rpsRatio}×`,
+    met: authRatio && auth ? authRatio.rps >= TARGETS.rpsRatio && clean(auth) : undefined,
+  });
+  for (const r of rows) {
+    if (r.name !== "waygate" && r.name !== "waygate-auth") continue;
+    out.push({
+      what: `${r.label}, added p99 at the fixed rate`,
+      value: r.addedP99Ms !== undefined ? `${r.addedP99Ms.toFixed(3)} ms` : "not measured",
+      target: `< ${TARGETS.addedP99Ms} ms`,
+      met: r.addedP99Ms !== undefined ? r.addedP99Ms < TARGETS.addedP99Ms && r.fixedNon2xx === 0 && r.fixedErrors === 0 : undefined,
+    });
+  }
+  for (const r of rows) {
+    if (r.name !== "waygate" && r.name !== "waygate-auth") continue;
+    out.push({
+      what: `${r.label}, peak RSS (VmHWM)`,
+      value: r.hwmMb !== undefined ? `${r.hwmMb.toFixed(1)} MB` : "not measured",
+      target: `< ${TARGETS.rssMb} MB`,
+      met: r.hwmMb !== undefined ? r.hwmMb < TARGETS.rssMb : undefined,
+    });
+  }
+  return out;
+}
