@@ -9,7 +9,7 @@ import type { Snapshot } from "../snapshot/snapshot.ts";
 import { type CallRecord, emptyRecord } from "../telemetry/call-record.ts";
 import type { RequestContext } from "./context.ts";
 import { acceptRequestId } from "./headers.ts";
-import { splitUrl } from "./path.ts";
+import { splitUrl, wellFormedEscapes } from "./path.ts";
 import { type ProxyHooks, proxyRequest } from "./proxy.ts";
 
 export interface GatewayDeps {
@@ -67,6 +67,8 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       record: emptyRecord(requestId, Date.now(), req.method, host, path, clientIp),
     };
     try {
+      // Upstreams would each decode a malformed escape their own way; nobody gets to guess.
+      if (!wellFormedEscapes(path)) return reject(ctx, new WaygateError("bad_request", "malformed percent-encoding in the request path"));
       const snap = deps.snapshot();
       const m = snap.router.match({ method: req.method, host, path, headers: req.headers });
       if (!m.ok) {

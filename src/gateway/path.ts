@@ -42,3 +42,13 @@ export function normalisePath(path: string): string {
   }
   return `/${out.join("/")}`;
 }
+
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** Every '%' starts a two-hex-digit escape (RFC 3986 §2.1); anything else is not a URI path. */
+export function wellFormedEscapes(path: string): boolean {
+  for (let i = path.indexOf("%"); i >= 0; i = path.indexOf("%", i + 1)) {
+    if (!isHex(path.charCodeAt(i + 1)) || !isHex(path.charCodeAt(i + 2))) return false;
+  }
+  return true;
+}
