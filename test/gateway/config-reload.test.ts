@@ -69,6 +69,7 @@ test("a target added under load takes traffic within 1 s, and no request fails",
 }, 15_000);
 
 test("a route change under load is live within 1 s, and no request fails", async () => {
+  const aAtStart = a.seen.length;
   const l = load("/load/x");
   await waitFor(() => l.ok > 100, 5000, "load running");
   const before = await fetch(`${g.url}/new-path/x`);
@@ -89,7 +90,7 @@ test("a route change under load is live within 1 s, and no request fails", async
   const tookMs = performance.now() - changedAt;
 
   // Removing a target under load: its traffic moves to the remaining one without errors.
-  const aBefore = a.seen.length;
+  expect(a.seen.length).toBeGreaterThan(aAtStart);
   await g.update("upstreams", upstream.id, { name: "u", targets: [{ url: b.url }] });
   await g.synced();
   await Bun.sleep(100);
@@ -98,6 +99,5 @@ test("a route change under load is live within 1 s, and no request fails", async
   await l.stop();
   expect(l.failures).toEqual([]);
   expect(tookMs).toBeLessThan(1000);
-  expect(aAfterSwap).toBeGreaterThan(aBefore);
   expect(a.seen.length).toBe(aAfterSwap);
 }, 15_000);
