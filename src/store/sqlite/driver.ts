@@ -1,8 +1,13 @@
 /**
  * SQLite through bun:sqlite: one connection, WAL so readers in other
  * processes are not blocked, BEGIN IMMEDIATE so a write transaction takes
- * the write lock up front (waiting busy_timeout) instead of failing to
- * upgrade a read lock half-way.
+ * the write lock up front instead of failing to upgrade a read lock
+ * half-way.
+ *
+ * Waiting for the write lock is done here, asynchronously, rather than by a
+ * long busy_timeout: SQLite's busy handler sleeps on the JS thread, and a
+ * writer holding the lock in the same process (a second store on the same
+ * file) could then never finish its transaction.
  */
 import { Database } from "bun:sqlite";
 import type { SQLQueryBindings } from "bun:sqlite";
@@ -10,7 +15,15 @@ import { SQLITE_MIGRATIONS } from "../migrations/sqlite.ts";
 import type { ConstraintKind, Dialect, Driver, Params, Queryer, SqlRow } from "../sql/driver.ts";
 import { Mutex } from "./mutex.ts";
 
-export const BUSY_TIMEOUT_MS = 5000;
+/** SQLite's own wait for short lock contention (blocks the thread, so kept small). */
+export const BUSY_TIMEOUT_MS = 50;
+/** How long a write waits for another writer before failing with SQLITE_BUSY. */
+export const WRITE_LOCK_WAIT_MS = 10_000;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT";
+}
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
@@ -67,6 +80,19 @@ export class SqliteDriver implements Driver {
     return this.mutex.run(() => this.inTransaction("BEGIN IMMEDIATE", fn));
   }
 
+  private async begin(statement: string): Promise<void> {
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.db.run(statement);
+        return;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() >= deadline) throw err;
+        await Bun.sleep(Math.min(5 * 2 ** attempt, 50));
+      }
+    }
+  }
+
   read<T>(fn: (q: Queryer) => Promise<T>, snapshot: boolean): Promise<T> {
     return this.mutex.run(() => (snapshot ? this.inTransaction("BEGIN DEFERRED", fn) : fn(this.q)));
   }
@@ -85,7 +111,7 @@ export class SqliteDriver implements Driver {
   }
 
   private async inTransaction<T>(begin: string, fn: (q: Queryer) => Promise<T>): Promise<T> {
-    this.db.run(begin);
+    await this.begin(begin);
     try {
       const result = await fn(this.q);
       this.db.run("COMMIT");

@@ -1,0 +1,48 @@
+/**
+ * Valid entity data for store tests, built with the real input schemas so
+ * every default is present exactly as the admin API would store it.
+ */
+import {
+  ApplicationInput,
+  CredentialInput,
+  RouteInput,
+  ServiceInput,
+  SubscriptionInput,
+  TeamInput,
+  UpstreamInput,
+} from "../../src/config/entities.ts";
+import type { EntityData } from "../../src/store/store.ts";
+
+export function teamData(name: string, extra: Partial<EntityData<"teams">> = {}): EntityData<"teams"> {
+  return TeamInput.parse({ name, ...extra });
+}
+
+export function upstreamData(name: string, extra: Partial<EntityData<"upstreams">> = {}): EntityData<"upstreams"> {
+  return UpstreamInput.parse({ name, targets: [{ url: "http://127.0.0.1:9" }], ...extra });
+}
+
+export function serviceData(name: string, extra: Partial<EntityData<"services">> = {}): EntityData<"services"> {
+  return ServiceInput.parse({ name, ...extra });
+}
+
+export function routeData(name: string, serviceId: string, extra: Partial<EntityData<"routes">> = {}): EntityData<"routes"> {
+  return RouteInput.parse({ name, service_id: serviceId, paths: [`/${name}`], ...extra });
+}
+
+export function applicationData(name: string, extra: Partial<EntityData<"applications">> = {}): EntityData<"applications"> {
+  return ApplicationInput.parse({ name, ...extra });
+}
+
+export function credentialData(name: string, applicationId: string, extra: Partial<EntityData<"credentials">> = {}): EntityData<"credentials"> {
+  const { key: _key, ...input } = CredentialInput.parse({ name, application_id: applicationId });
+  const hash = new Bun.CryptoHasher("sha256").update(`${applicationId}/${name}/${crypto.randomUUID()}`).digest("hex");
+  return { ...input, key_hash: hash, key_prefix: "wg_test", ...extra };
+}
+
+export function subscriptionData(
+  applicationId: string,
+  serviceId: string,
+  extra: Partial<EntityData<"subscriptions">> = {},
+): EntityData<"subscriptions"> {
+  return SubscriptionInput.parse({ application_id: applicationId, service_id: serviceId, ...extra });
+}
