@@ -123,6 +123,9 @@ export const postgresBackend: Backend = {
   },
 };
 
+/** Every backend there is; availableBackends() says which can run here. */
+export const ALL_BACKENDS: readonly Backend[] = [sqliteBackend, postgresBackend];
+
 let reachable: Promise<boolean> | null = null;
 
 /** Whether the test PostgreSQL answers (checked once per process). */
