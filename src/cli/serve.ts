@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { WaygateError, errorResponse } from "../core/errors.ts";
 import { startGateway } from "../gateway/server.ts";
 import { createAdminHandler } from "../control/handler.ts";
 import { openStore } from "../store/open.ts";
@@ -130,9 +131,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
 function readOnly(handler: (req: Request) => Promise<Response>, file: string): (req: Request) => Promise<Response> {
   return async (req) => {
     if (req.method === "GET" || req.method === "HEAD") return handler(req);
-    return Response.json(
-      { error: { code: "config_managed", message: `configuration is managed by ${file}; edit the file instead` } },
-      { status: 409 },
-    );
+    return errorResponse(new WaygateError("config_managed", `configuration is managed by ${file}; edit the file instead`));
   };
 }

@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   reference_not_found: 400,
   admin_unauthorized: 401,
   config_invalid: 400,
+  /** DB-less mode: the configuration file is the source of truth, the admin API is read-only. */
+  config_managed: 409,
   unsupported_media_type: 415,
 } as const;
 

@@ -36,7 +36,7 @@ export class SnapshotManager {
 
   async start(): Promise<void> {
     await this.reloadNow();
-    this.unwatch = this.store.watch(() => void this.reload(), this.pollMs);
+    this.unwatch = this.store.watch(() => void this.reload(), this.pollMs, this.current.revision);
   }
 
   /** Recompiles from the store; resolves once a snapshot at least as new as the call is live. */
