@@ -11,7 +11,7 @@
 #   BENCH_RATE=1000          fixed rate (req/s) of the latency runs
 #   BENCH_FIXED_DURATION=10  seconds per fixed-rate run
 #   BENCH_FIXED_RUNS=3       fixed-rate runs per target (the median is reported)
-#   BENCH_TARGETS="direct nginx waygate waygate-auth"
+#   BENCH_TARGETS="direct nginx bun waygate waygate-auth"
 #   BENCH_PORT_BASE=18081    upstream port; the next four are used too
 #   BENCH_WRITE_DOC=1        0: print the table only, leave docs/benchmarks.md
 set -euo pipefail
@@ -26,7 +26,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 RATE="${BENCH_RATE:-1000}"
 FIXED_DURATION="${BENCH_FIXED_DURATION:-10}"
 FIXED_RUNS="${BENCH_FIXED_RUNS:-3}"
-TARGETS="${BENCH_TARGETS:-direct nginx waygate waygate-auth}"
+TARGETS="${BENCH_TARGETS:-direct nginx bun waygate waygate-auth}"
 PORT_BASE="${BENCH_PORT_BASE:-18081}"
 WRITE_DOC="${BENCH_WRITE_DOC:-1}"
 
@@ -34,6 +34,7 @@ UPSTREAM_PORT="$PORT_BASE"
 NGINX_PORT=$((PORT_BASE + 1))
 WAYGATE_PORT=$((PORT_BASE + 2))
 WAYGATE_ADMIN_PORT=$((PORT_BASE + 3))
+BUN_PROXY_PORT=$((PORT_BASE + 4))
 
 BUN="$ROOT/node_modules/.bin/bun"
 WAYGATE="$ROOT/bin/waygate"
@@ -109,6 +110,7 @@ cleanup() {
     mkdir -p "$ROOT/bench/results"
     rm -rf "$ROOT/bench/results/latest"
     cp -r "$RES" "$ROOT/bench/results/latest"
+    cp "$WORK"/*.log "$ROOT/bench/results/latest/" 2>/dev/null || true
   fi
   rm -rf "$WORK"
   exit "$rc"
@@ -118,7 +120,7 @@ trap 'exit 130' INT TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-for p in "$UPSTREAM_PORT" "$NGINX_PORT" "$WAYGATE_PORT" "$WAYGATE_ADMIN_PORT"; do
+for p in "$UPSTREAM_PORT" "$NGINX_PORT" "$WAYGATE_PORT" "$WAYGATE_ADMIN_PORT" "$BUN_PROXY_PORT"; do
   port_free "$p" || die "port $p is in use; set BENCH_PORT_BASE"
 done
 
@@ -229,12 +231,20 @@ measure() { # name url proxy-pid
   grep -E 'Requests/sec|Non-2xx|Socket errors' "$RES/$name.wrk.txt" | sed "s/^/[bench] $name: /" >&2 || true
   grep -q 'Non-2xx' "$RES/$name.wrk.txt" || log "$name: Non-2xx or 3xx responses: 0"
 
-  local i
+  local i fixed_cpu_before fixed_before=0 fixed_after=0
+  fixed_cpu_before="$(cpu_jiffies "$PROXY_CPU")"
+  [ "$pid" != 0 ] && fixed_before="$(cpu_ticks "${pids[@]}")"
+  local fixed_start=$SECONDS
   for i in $(seq 1 "$FIXED_RUNS"); do
     log "$name: ${RATE} req/s for ${FIXED_DURATION}s (run $i of $FIXED_RUNS)"
     taskset -c "$LOAD_CPUS" "$BUN" "$ROOT/bench/openloop.ts" --url "$url" --rate "$RATE" \
       --duration "$FIXED_DURATION" --warmup 1 --header "x-api-key: $BENCH_KEY" --out "$RES/$name.fixed.$i.json"
   done
+  [ "$pid" != 0 ] && fixed_after="$(cpu_ticks "${pids[@]}")"
+  # As for throughput: the proxy core's busy share against the proxy's own.
+  printf '{"proxy_cpu_busy_pct":%d,"proxy_own_pct":%d}\n' "$(busy_pct "$PROXY_CPU" "$fixed_cpu_before")" \
+    $(((fixed_after - fixed_before) * 100 / CLK_TCK / (SECONDS - fixed_start > 0 ? SECONDS - fixed_start : 1))) \
+    >"$RES/$name.fixed-cpu.json"
   if [ "$pid" != 0 ]; then
     mapfile -t pids < <(tree_pids "$pid")
     printf '{"vmhwm_kb":%d,"vmrss_kb":%d,"vmrss_max_kb":%d}\n' "$(rss_kb VmHWM "${pids[@]}")" \
@@ -276,10 +286,16 @@ idle_before=()
 for ((c = 0; c < NPROC; c++)); do idle_before+=("$(cpu_jiffies "$c")"); done
 sleep 2
 BUSY_BEFORE=""
-for ((c = 0; c < NPROC; c++)); do BUSY_BEFORE+="${BUSY_BEFORE:+, }CPU $c $(busy_pct "$c" "${idle_before[$c]}")%"; done
+BUSY_MAX=0
+for ((c = 0; c < NPROC; c++)); do
+  b="$(busy_pct "$c" "${idle_before[$c]}")"
+  BUSY_BEFORE+="${BUSY_BEFORE:+, }CPU $c $b%"
+  [ "$b" -gt "$BUSY_MAX" ] && BUSY_MAX="$b"
+done
 log "busy before the run (other processes): $BUSY_BEFORE"
+[ "$BUSY_MAX" -gt 10 ] && log "warning: the machine is busy with other work; results will be low and noisy"
 
-echo "{\"busy_before\":\"$BUSY_BEFORE\",\"duration_s\":$DURATION,\"warmup_s\":$WARMUP,\"threads\":$THREADS,\"connections\":$CONNECTIONS,\"rate\":$RATE,\"fixed_duration_s\":$FIXED_DURATION,\"fixed_runs\":$FIXED_RUNS,\"proxy_cpu\":\"$PROXY_CPU\",\"load_cpus\":\"$LOAD_CPUS\",\"targets\":\"$TARGETS\"}" >"$RES/params.json"
+echo "{\"busy_before\":\"$BUSY_BEFORE\",\"busy_before_max_pct\":$BUSY_MAX,\"duration_s\":$DURATION,\"warmup_s\":$WARMUP,\"threads\":$THREADS,\"connections\":$CONNECTIONS,\"rate\":$RATE,\"fixed_duration_s\":$FIXED_DURATION,\"fixed_runs\":$FIXED_RUNS,\"proxy_cpu\":\"$PROXY_CPU\",\"load_cpus\":\"$LOAD_CPUS\",\"targets\":\"$TARGETS\"}" >"$RES/params.json"
 
 log "work dir $WORK; proxy on CPU $PROXY_CPU, upstream and load on CPU $LOAD_CPUS"
 start_nginx upstream "$UPSTREAM_PORT" "$LOAD_CPUS"
@@ -294,6 +310,15 @@ for target in $TARGETS; do
       start_nginx proxy "$NGINX_PORT" "$PROXY_CPU"
       measure nginx "http://127.0.0.1:$NGINX_PORT/" "$NGINX_PID"
       stop_pid "$NGINX_PID"
+      ;;
+    bun)
+      taskset -c "$PROXY_CPU" "$BUN" "$ROOT/bench/bare-proxy.ts" "$BUN_PROXY_PORT" "http://127.0.0.1:$UPSTREAM_PORT" \
+        >"$WORK/bun.log" 2>&1 &
+      BUN_PROXY_PID=$!
+      STARTED+=("$BUN_PROXY_PID")
+      wait_http "http://127.0.0.1:$BUN_PROXY_PORT/" 200 10 || die "the bare Bun proxy did not answer"
+      measure bun "http://127.0.0.1:$BUN_PROXY_PORT/" "$BUN_PROXY_PID"
+      stop_pid "$BUN_PROXY_PID"
       ;;
     waygate)
       start_waygate waygate plain.yaml --no-call-log

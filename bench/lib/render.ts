@@ -20,13 +20,16 @@ export function renderResults(summary: Summary, machine: Machine, params: Params
   out.push("");
   out.push(`- Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memGiB} GiB, Linux ${machine.kernel}`);
   out.push(`- Busy before the run, from other processes: ${params.busy_before}`);
+  if (params.busy_before_max_pct > 10) {
+    out.push(`- **Other processes kept the machine busy during this run: every number here is low and noisy by an unknown amount.**`);
+  }
   out.push(`- Versions: Waygate ${v.waygate} (commit ${v.commit}), Bun ${v.bun}, nginx ${v.nginx}, wrk ${v.wrk}`);
   out.push(
     `- Cores: proxy under test on CPU ${params.proxy_cpu}; upstream nginx, wrk and the fixed-rate generator on CPU ${params.load_cpus}`,
   );
   out.push(
     `- Throughput: \`wrk -t${params.threads} -c${params.connections} -d${params.duration_s}s --latency\` after ${params.warmup_s} s of warm-up; ` +
-      `latency: ${int(params.rate)} req/s open loop for ${params.fixed_duration_s} s, ${params.fixed_runs} runs per target, medians shown`,
+      `latency: ${int(params.rate)} req/s open loop for ${params.fixed_duration_s} s, ${params.fixed_runs} run${params.fixed_runs === 1 ? "" : "s"} per target, medians shown`,
   );
   out.push("");
   out.push("### Throughput (wrk, closed loop)");
@@ -47,13 +50,15 @@ export function renderResults(summary: Summary, machine: Machine, params: Params
       ]),
     ),
   );
-  if (summary.ratios.length > 0) {
+  if (summary.ratios.length + summary.vsBun.length > 0) {
     out.push("");
-    for (const r of summary.ratios) {
-      out.push(
-        `- ${LABELS[r.name]} / nginx: **${r.rps.toFixed(2)}×** req/s` +
-          opt(r.rpsPerCore, (x) => ` (${x.toFixed(2)}× per busy core)`),
-      );
+    for (const [base, ratios] of [["nginx", summary.ratios], ["the bare Bun proxy", summary.vsBun]] as const) {
+      for (const r of ratios) {
+        out.push(
+          `- ${LABELS[r.name]} / ${base}: **${r.rps.toFixed(2)}×** req/s` +
+            opt(r.rpsPerCore, (x) => ` (${x.toFixed(2)}× per busy core)`),
+        );
+      }
     }
   }
   out.push("");
@@ -61,7 +66,7 @@ export function renderResults(summary: Summary, machine: Machine, params: Params
   out.push("");
   out.push(
     table(
-      ["target", "p50", "p99", "added p99 vs direct", "requests", "non-2xx", "errors"],
+      ["target", "p50", "p99", "added p99 vs direct", "requests", "non-2xx", "errors", "proxy CPU", `CPU ${params.proxy_cpu} busy (all)`],
       summary.rows.map((r) => [
         r.label,
         ms(r.fixedP50Ms, 3),
@@ -70,6 +75,8 @@ export function renderResults(summary: Summary, machine: Machine, params: Params
         int(r.fixedSent),
         int(r.fixedNon2xx),
         int(r.fixedErrors),
+        opt(r.fixedProxyOwnPct, (p) => `${p}%`),
+        opt(r.fixedCpuBusyPct, (p) => `${p}%`),
       ]),
     ),
   );

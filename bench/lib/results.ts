@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
-export const TARGET_NAMES = ["direct", "nginx", "waygate", "waygate-auth"] as const;
+export const TARGET_NAMES = ["direct", "nginx", "bun", "waygate", "waygate-auth"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 const Latency = z.object({ mean: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), max: z.number() });
@@ -44,11 +44,16 @@ export const CpuUsage = z.object({
 });
 export type CpuUsage = z.output<typeof CpuUsage>;
 
+/** CPU during the fixed-rate runs: the proxy core's busy share (all processes) and the proxy's own. */
+export const FixedCpu = z.object({ proxy_cpu_busy_pct: z.number(), proxy_own_pct: z.number() });
+export type FixedCpu = z.output<typeof FixedCpu>;
+
 export const MemUsage = z.object({ vmhwm_kb: z.number(), vmrss_kb: z.number(), vmrss_max_kb: z.number() });
 export type MemUsage = z.output<typeof MemUsage>;
 
 export const Params = z.object({
   busy_before: z.string(),
+  busy_before_max_pct: z.number(),
   duration_s: z.number(),
   warmup_s: z.number(),
   threads: z.number(),
@@ -70,6 +75,7 @@ export interface TargetResult {
   cpu: CpuUsage | undefined;
   mem: MemUsage | undefined;
   fixed: OpenLoopReport[];
+  fixedCpu: FixedCpu | undefined;
   /** Statuses of the sanity requests sent before the load (Waygate only). */
   check: Record<string, number> | undefined;
   callLogBytes: number | undefined;
@@ -105,6 +111,7 @@ export function loadTargets(dir: string, fixedRuns: number): TargetResult[] {
       cpu: readOptional(CpuUsage, join(dir, `${name}.cpu.json`)),
       mem: readOptional(MemUsage, join(dir, `${name}.mem.json`)),
       fixed,
+      fixedCpu: readOptional(FixedCpu, join(dir, `${name}.fixed-cpu.json`)),
       check: readOptional(z.record(z.string(), z.number()), join(dir, `${name}.check.json`)),
       callLogBytes: readOptional(z.object({ call_log_bytes: z.number() }), join(dir, `${name}.calllog.json`))?.call_log_bytes,
     });

@@ -25,6 +25,7 @@ function target(name: TargetName, rps: number, opts: { cpuTicks?: number; p99s?:
     cpu: opts.cpuTicks === undefined ? undefined : { cpu_ticks: opts.cpuTicks, clk_tck: 100, proxy_cpu_busy_pct: 100 },
     mem: opts.hwmKb === undefined ? undefined : { vmhwm_kb: opts.hwmKb, vmrss_kb: opts.hwmKb, vmrss_max_kb: opts.hwmKb },
     fixed: (opts.p99s ?? []).map((p) => fixed(p)),
+    fixedCpu: undefined,
     check: undefined,
     callLogBytes: undefined,
   };
@@ -35,6 +36,7 @@ describe("summarize", () => {
     target("direct", 50_000, { cpuTicks: 0, p99s: [300, 200, 250] }),
     // nginx uses half a core (500 ticks over 10 s at 100 Hz): 40k req/s on a whole core.
     target("nginx", 20_000, { cpuTicks: 500, p99s: [400, 450, 350] }),
+    target("bun", 30_000, { cpuTicks: 1000, p99s: [300, 300, 300] }),
     target("waygate", 12_000, { cpuTicks: 1000, p99s: [900, 800, 1000], hwmKb: 100 * 1024 }),
     target("waygate-auth", 9_000, { cpuTicks: 1000, p99s: [1400, 1300, 1200], hwmKb: 160 * 1024, status: 3 }),
   ];
@@ -52,7 +54,11 @@ describe("summarize", () => {
     const auth = s.ratios.find((r) => r.name === "waygate-auth");
     expect(auth?.rps).toBeCloseTo(0.45, 9);
     expect(auth?.rpsPerCore).toBeCloseTo(9_000 / 40_000, 9);
-    expect(s.ratios.map((r) => r.name)).toEqual(["waygate", "waygate-auth"]);
+    expect(s.ratios.map((r) => r.name)).toEqual(["bun", "waygate", "waygate-auth"]);
+    expect(s.vsBun.map((r) => [r.name, r.rps])).toEqual([
+      ["waygate", 0.4],
+      ["waygate-auth", 0.3],
+    ]);
   });
 
   test("added p99 is the difference of the medians over runs", () => {
@@ -72,6 +78,7 @@ describe("summarize", () => {
   test("missing measurements are reported as such, not as passes", () => {
     const only = summarize([target("direct", 1000), target("nginx", 1000)]);
     expect(only.ratios).toEqual([]);
+    expect(only.vsBun).toEqual([]);
     expect(only.verdicts.map((v) => v.met)).toEqual([undefined]);
   });
 });

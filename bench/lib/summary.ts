@@ -8,6 +8,7 @@ import type { TargetName, TargetResult } from "./results.ts";
 export const LABELS: Record<TargetName, string> = {
   direct: "upstream direct",
   nginx: "nginx proxy_pass, keepalive 64",
+  bun: "bare Bun.serve + fetch (reference)",
   waygate: "Waygate, no policies",
   "waygate-auth": "Waygate, key-auth + call log",
 };
@@ -33,6 +34,9 @@ export interface Row {
   fixedNon2xx: number;
   fixedErrors: number;
   fixedSent: number;
+  /** During the fixed-rate runs: busy share of the proxy's core (all processes) and the proxy's own share. */
+  fixedCpuBusyPct: number | undefined;
+  fixedProxyOwnPct: number | undefined;
   rssMaxMb: number | undefined;
   hwmMb: number | undefined;
 }
@@ -52,8 +56,10 @@ export interface Verdict {
 
 export interface Summary {
   rows: Row[];
-  /** Each Waygate row against nginx. */
+  /** Each Bun and Waygate row against nginx. */
   ratios: Ratio[];
+  /** Each Waygate row against the bare Bun proxy: the gateway's own cost. */
+  vsBun: Ratio[];
   verdicts: Verdict[];
 }
 
@@ -96,6 +102,8 @@ export function toRow(t: TargetResult, direct: TargetResult | undefined): Row {
     fixedNon2xx: t.fixed.reduce((a, f) => a + f.non2xx, 0),
     fixedErrors: t.fixed.reduce((a, f) => a + f.errors + f.unfinished, 0),
     fixedSent: t.fixed.reduce((a, f) => a + f.sent, 0),
+    fixedCpuBusyPct: t.fixedCpu?.proxy_cpu_busy_pct,
+    fixedProxyOwnPct: t.name === "direct" ? undefined : t.fixedCpu?.proxy_own_pct,
     rssMaxMb: t.mem ? kbToMb(t.mem.vmrss_max_kb) : undefined,
     hwmMb: t.mem ? kbToMb(t.mem.vmhwm_kb) : undefined,
   };
@@ -107,18 +115,20 @@ export function summarize(targets: TargetResult[]): Summary {
   const direct = targets.find((t) => t.name === "direct");
   const rows = targets.map((t) => toRow(t, direct));
   const nginx = rows.find((r) => r.name === "nginx");
-  const ratios: Ratio[] = [];
-  if (nginx && nginx.rps > 0) {
-    for (const r of rows) {
-      if (r.name !== "waygate" && r.name !== "waygate-auth") continue;
-      ratios.push({
-        name: r.name,
-        rps: r.rps / nginx.rps,
-        rpsPerCore: r.rpsPerProxyCore !== undefined && nginx.rpsPerProxyCore ? r.rpsPerProxyCore / nginx.rpsPerProxyCore : undefined,
-      });
-    }
-  }
-  return { rows, ratios, verdicts: verdicts(rows, ratios) };
+  const bun = rows.find((r) => r.name === "bun");
+  const ratios = against(nginx, rows, ["bun", "waygate", "waygate-auth"]);
+  return { rows, ratios, vsBun: against(bun, rows, ["waygate", "waygate-auth"]), verdicts: verdicts(rows, ratios) };
+}
+
+function against(base: Row | undefined, rows: Row[], names: TargetName[]): Ratio[] {
+  if (!base || base.rps <= 0) return [];
+  return rows
+    .filter((r) => names.includes(r.name))
+    .map((r) => ({
+      name: r.name,
+      rps: r.rps / base.rps,
+      rpsPerCore: r.rpsPerProxyCore !== undefined && base.rpsPerProxyCore ? r.rpsPerProxyCore / base.rpsPerProxyCore : undefined,
+    }));
 }
 
 function verdicts(rows: Row[], ratios: Ratio[]): Verdict[] {
