@@ -34,6 +34,9 @@ export class TargetRuntime implements BalancerTarget {
   readonly outlier: OutlierDetector;
   readonly activeHealth: ActiveHealthState;
   lastError: string | null = null;
+  /** Set by coolDown(): out of rotation until then (a rate-limited or rejected credential). */
+  private cooledUntil: number | null = null;
+  private coolReason: string | null = null;
 
   constructor(
     readonly upstreamId: string,
@@ -70,9 +73,30 @@ export class TargetRuntime implements BalancerTarget {
     this.ewma.observe(ms, now);
   }
 
-  /** Eligible for traffic: healthy (if checked), not ejected, breaker permitting. */
+  /** Eligible for traffic: healthy (if checked), not ejected, not cooling down, breaker permitting. */
   available(now = this.clock.now()): boolean {
-    return this.activeHealth.healthy && !this.outlier.isEjected(now) && this.breaker.permits(now);
+    return this.activeHealth.healthy && !this.outlier.isEjected(now) && !this.coolingDown(now) && this.breaker.permits(now);
+  }
+
+  /**
+   * Takes the target out of rotation until `untilMs` — e.g. a credential that
+   * got 429 with Retry-After, or 401 (parked, then tried again by itself when
+   * the time is up). A later, longer cooldown extends it; a shorter one does not shorten it.
+   */
+  coolDown(untilMs: number, reason: string): void {
+    if (this.cooledUntil === null || untilMs > this.cooledUntil) {
+      this.cooledUntil = untilMs;
+      this.coolReason = reason;
+    }
+    this.lastError = reason;
+  }
+
+  coolingDown(now = this.clock.now()): boolean {
+    if (this.cooledUntil === null) return false;
+    if (now < this.cooledUntil) return true;
+    this.cooledUntil = null;
+    this.coolReason = null;
+    return false;
   }
 
   /**
@@ -87,6 +111,7 @@ export class TargetRuntime implements BalancerTarget {
     if (health !== null) at = Math.max(at, health);
     const ejection = this.outlier.ejectionEndsAt(now);
     if (ejection !== null) at = Math.max(at, ejection);
+    if (this.coolingDown(now) && this.cooledUntil !== null) at = Math.max(at, this.cooledUntil);
     if (!this.breaker.permits(now)) {
       const half = this.breaker.nextAttemptAt;
       if (half === null) return null;
@@ -120,6 +145,7 @@ export class TargetRuntime implements BalancerTarget {
       active_health: this.activeHealth.view(),
       outlier: this.outlier.view(now),
       breaker: this.breaker.view(now),
+      cooldown: this.coolingDown(now) ? { until: new Date(this.cooledUntil ?? now).toISOString(), reason: this.coolReason ?? "" } : null,
       inflight: this.inflightCount,
       latency_ewma_ms: Math.round(this.ewma.value(now) * 100) / 100,
       last_error: this.lastError ?? this.activeHealth.lastError,

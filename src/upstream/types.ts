@@ -51,6 +51,8 @@ export interface TargetHealthView {
     /** When an open breaker lets its first half-open probe through. */
     next_attempt_at: string | null;
   };
+  /** A credential taken out of rotation (429 Retry-After, 401 parking) until the given time. */
+  cooldown: { until: string; reason: string } | null;
   inflight: number;
   latency_ewma_ms: number;
   last_error: string | null;
