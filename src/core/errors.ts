@@ -20,6 +20,14 @@ export const ERROR_STATUS = {
   upstream_error: 502,
   no_healthy_upstream: 503,
   client_closed_request: 499,
+  // AI gateway
+  model_not_found: 404,
+  context_length_exceeded: 400,
+  content_filtered: 400,
+  provider_rate_limited: 429,
+  provider_auth_failed: 502,
+  provider_error: 502,
+  unsupported_endpoint: 404,
   internal_error: 500,
   // control plane
   not_found: 404,
