@@ -12,7 +12,7 @@ export interface AttemptRequest {
   origin: string;
   method: string;
   headers: Headers;
-  body: ArrayBuffer | ReadableStream<Uint8Array> | null;
+  body: ArrayBuffer | ReadableStream<Uint8Array> | string | null;
   timeouts: TimeoutsConfig;
   /** Aborts when the client goes away or the total deadline passes. */
   signal: AbortSignal;

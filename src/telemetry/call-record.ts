@@ -31,6 +31,30 @@ export interface CallRecord {
   total_ms: number;
   request_bytes: number;
   response_bytes: number;
+  /** AI calls only (null otherwise). */
+  ai: AiCallFields | null;
+}
+
+export interface AiCallFields {
+  /** The API the client spoke: openai_chat, openai_responses, anthropic_messages, embeddings. */
+  endpoint: string;
+  /** The model name the client asked for (a virtual model or provider/model). */
+  requested_model: string;
+  virtual_model: string | null;
+  /** Provider and model that answered (or were tried last). */
+  provider: string | null;
+  model: string | null;
+  stream: boolean;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  /** Counted by the gateway's tokenizer because the provider reported no usage. */
+  tokens_estimated: boolean;
+  cost_usd: number | null;
+  finish_reason: string | null;
+  /** Every provider attempt: provider, model, key name, result, status, ms. */
+  attempts: Array<{ provider: string; model: string; key: string; result: string; status: number; ms: number }>;
 }
 
 export function emptyRecord(requestId: string, ts: number, method: string, host: string, path: string, clientIp: string): CallRecord {
@@ -58,5 +82,6 @@ export function emptyRecord(requestId: string, ts: number, method: string, host:
     total_ms: 0,
     request_bytes: 0,
     response_bytes: 0,
+    ai: null,
   };
 }

@@ -1,0 +1,128 @@
+/**
+ * Runs a chat request down its planned targets: within a target, across the
+ * provider's keys (a rate-limited or rejected key hands over to the next at
+ * once); across targets, whenever the failure is one the route falls back
+ * on. The same unified request is re-translated for every provider tried,
+ * so a backup answers the whole conversation, not a fragment of it.
+ */
+import type { TimeoutsConfig } from "../../config/entities.ts";
+import type { TargetRuntime } from "../../upstream/target.ts";
+import type { ChatRequest, ChatResponse, ProviderError, ProviderErrorKind } from "../types.ts";
+import type { ProviderRuntime } from "./provider-runtime.ts";
+import type { FallbackTrigger, PlannedTarget } from "./route-plan.ts";
+import { sendChat, type StartedStream } from "./send.ts";
+
+export interface AttemptLog {
+  provider: string;
+  model: string;
+  /** The key's name, never the secret. */
+  key: string;
+  result: "ok" | ProviderErrorKind | "no_available_key";
+  status: number;
+  ms: number;
+}
+
+export interface ExecuteDeps {
+  provider(name: string): ProviderRuntime | undefined;
+  /** Context window of a provider's model, when the catalog knows it. */
+  contextWindow(provider: ProviderRuntime, model: string): number | undefined;
+  observeLatency(provider: string, model: string, ms: number): void;
+}
+
+export type ExecuteResult =
+  | {
+      ok: true;
+      provider: ProviderRuntime;
+      target: TargetRuntime;
+      request: ChatRequest;
+      response?: ChatResponse;
+      stream?: StartedStream;
+      attempts: AttemptLog[];
+    }
+  | { ok: false; error: ProviderError; attempts: AttemptLog[]; cancelled: boolean };
+
+const TRIGGER: Record<ProviderErrorKind, FallbackTrigger | null> = {
+  connect: "connect_failure",
+  timeout: "timeout",
+  reset: "server_error",
+  server: "server_error",
+  overloaded: "overloaded",
+  rate_limited: "rate_limited",
+  auth: "auth",
+  context_length: "context_length",
+  content_filter: "content_filter",
+  not_found: "not_found",
+  invalid_request: null,
+};
+
+/** Failures worth another attempt at the same target (another key or the same one again). */
+const RETRY_SAME_TARGET = new Set<ProviderErrorKind>(["connect", "timeout", "reset", "server", "overloaded"]);
+/** Failures tied to one key: the next key is tried without spending an attempt. */
+const KEY_FAILURES = new Set<ProviderErrorKind>(["rate_limited", "auth"]);
+
+export async function executeChat(
+  plan: readonly PlannedTarget[],
+  request: ChatRequest,
+  deps: ExecuteDeps,
+  timeouts: (p: ProviderRuntime) => TimeoutsConfig,
+  signal: AbortSignal,
+): Promise<ExecuteResult> {
+  const attempts: AttemptLog[] = [];
+  let lastError: ProviderError | undefined;
+  let soonestRecovery = Number.POSITIVE_INFINITY;
+  let exceededWindow: number | undefined;
+
+  for (const leaf of plan) {
+    const provider = deps.provider(leaf.node.provider);
+    if (!provider || !provider.provider.enabled) {
+      lastError = { kind: "not_found", status: 404, message: `provider ${leaf.node.provider} is not configured` };
+      continue;
+    }
+    const model = leaf.node.model;
+    if (exceededWindow !== undefined) {
+      const window = deps.contextWindow(provider, model);
+      if (window !== undefined && window <= exceededWindow) continue;
+    }
+    const req: ChatRequest = { ...request, ...(leaf.node.params as Partial<ChatRequest> | undefined), model, stream: request.stream };
+    const base = timeouts(provider);
+    const t = leaf.timeoutMs ? { ...base, ttfb_ms: leaf.timeoutMs } : base;
+    const tried = new Set<string>();
+    let spent = 0;
+    while (spent < leaf.attempts) {
+      const sel = provider.pool.select({ tried });
+      if (!sel.ok) {
+        if (tried.size === 0) {
+          soonestRecovery = Math.min(soonestRecovery, sel.retryAfterMs);
+          attempts.push({ provider: provider.name, model, key: "", result: "no_available_key", status: 0, ms: 0 });
+          lastError ??= { kind: "overloaded", status: 503, message: `no available credential for provider ${provider.name}`, retryAfterMs: sel.retryAfterMs };
+        }
+        break;
+      }
+      tried.add(sel.target.key);
+      const started = performance.now();
+      const result = await sendChat({ provider, target: sel.target, request: req, timeouts: t, signal });
+      const ms = performance.now() - started;
+      const key = sel.target.url.slice(sel.target.url.indexOf("#") + 1);
+      if (result.ok) {
+        attempts.push({ provider: provider.name, model, key, result: "ok", status: 200, ms });
+        deps.observeLatency(provider.name, model, result.ttfbMs);
+        return { ok: true, provider, target: sel.target, request: req, attempts, ...("stream" in result ? { stream: result.stream } : { response: result.response }) };
+      }
+      attempts.push({ provider: provider.name, model, key, result: result.error.kind, status: result.error.status, ms });
+      if (signal.aborted) return { ok: false, error: result.error, attempts, cancelled: true };
+      lastError = result.error;
+      if (KEY_FAILURES.has(result.error.kind)) continue;
+      spent++;
+      if (!RETRY_SAME_TARGET.has(result.error.kind)) break;
+    }
+    const trigger = lastError ? TRIGGER[lastError.kind] : null;
+    if (lastError && (trigger === null || !leaf.triggers.has(trigger))) break;
+    if (lastError?.kind === "context_length") exceededWindow = deps.contextWindow(provider, model) ?? exceededWindow ?? 0;
+  }
+
+  const error: ProviderError = lastError ?? { kind: "not_found", status: 404, message: "the model has no targets" };
+  if (Number.isFinite(soonestRecovery) && (error.kind === "overloaded" || error.kind === "rate_limited")) {
+    error.retryAfterMs = Math.min(error.retryAfterMs ?? soonestRecovery, soonestRecovery);
+  }
+  return { ok: false, error, attempts, cancelled: false };
+}

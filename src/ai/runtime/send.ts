@@ -1,0 +1,149 @@
+/**
+ * One attempt of a chat request against one provider key: build the request
+ * with the adapter, send it with the same attempt machinery as REST traffic
+ * (connect check, time-to-first-byte timeout, client abort), and classify
+ * the result. A stream counts as "started" only once its first content event
+ * has arrived: until then a failure can still fall back invisibly.
+ */
+import type { TimeoutsConfig } from "../../config/entities.ts";
+import { runAttempt } from "../../gateway/attempt.ts";
+import { markReachable } from "../../gateway/connect-check.ts";
+import type { TargetRuntime } from "../../upstream/target.ts";
+import type { AttemptOutcome } from "../../upstream/types.ts";
+import type { DecodedStreamItem, HttpRequest, StreamDecoder } from "../provider.ts";
+import type { ChatRequest, ChatResponse, ProviderError } from "../types.ts";
+import type { ProviderRuntime } from "./provider-runtime.ts";
+
+/** The part of a stream reader the pump needs. */
+export interface ByteReader {
+  read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+export interface StartedStream {
+  /** Events decoded before the stream was handed over (at least one content event, or the end). */
+  head: DecodedStreamItem[];
+  reader: ByteReader;
+  decoder: StreamDecoder;
+  abort: AbortController;
+  /** True when the upstream body already ended while reading the head. */
+  finished: boolean;
+}
+
+export type SendResult =
+  | { ok: true; response: ChatResponse; ttfbMs: number }
+  | { ok: true; stream: StartedStream; ttfbMs: number }
+  | { ok: false; error: ProviderError };
+
+export interface SendInput {
+  provider: ProviderRuntime;
+  target: TargetRuntime;
+  request: ChatRequest;
+  timeouts: TimeoutsConfig;
+  signal: AbortSignal;
+}
+
+const TRANSPORT_KINDS = { connect_failure: "connect", timeout: "timeout", reset: "reset" } as const;
+
+export async function sendChat(input: SendInput): Promise<SendResult> {
+  const { provider, target, request } = input;
+  let http: HttpRequest;
+  try {
+    http = await provider.adapter.chatRequest(request, provider.endpoint(request.model), provider.credential(target));
+  } catch (err) {
+    // The adapter cannot express this request for this provider (e.g. a URL image on Bedrock).
+    provider.pool.report(target, { kind: "cancelled", durationMs: 0 });
+    return { ok: false, error: { kind: "invalid_request", status: 400, message: err instanceof Error ? err.message : String(err) } };
+  }
+  const res = await runAttempt({
+    url: http.url,
+    origin: new URL(http.url).origin,
+    method: http.method,
+    headers: new Headers(http.headers),
+    body: http.body ?? null,
+    timeouts: input.timeouts,
+    signal: input.signal,
+  });
+  if (!res.ok) {
+    provider.pool.report(target, res.outcome);
+    if (res.outcome.kind === "cancelled") return { ok: false, error: { kind: "reset", status: 499, message: "client closed request" } };
+    return { ok: false, error: { kind: TRANSPORT_KINDS[res.outcome.kind], status: 0, message: res.outcome.message } };
+  }
+  markReachable(new URL(http.url).origin);
+  const response = res.response;
+  const outcome: AttemptOutcome = { kind: "response", status: response.status, durationMs: res.ttfbMs };
+
+  if (response.status >= 400 || !response.body) {
+    const text = await response.text().catch(() => "");
+    provider.pool.report(target, outcome);
+    const error = provider.adapter.error(response.status, text, response.headers);
+    provider.onError(target, error);
+    return { ok: false, error };
+  }
+
+  if (!request.stream) {
+    let body: unknown;
+    try {
+      body = JSON.parse(await response.text());
+    } catch (err) {
+      provider.pool.report(target, { kind: "reset", durationMs: res.ttfbMs, message: "unreadable response body" });
+      return { ok: false, error: { kind: "reset", status: response.status, message: `unreadable response body: ${String(err)}` } };
+    }
+    provider.pool.report(target, outcome);
+    provider.onSuccess(target);
+    try {
+      return { ok: true, response: provider.adapter.chatResponse(body, request), ttfbMs: res.ttfbMs };
+    } catch (err) {
+      return { ok: false, error: { kind: "server", status: 502, message: `provider answer not understood: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+  }
+
+  // The key is counted busy until the stream ends; report() uncounts the selection.
+  target.begin();
+  provider.pool.report(target, outcome);
+  const head = await readHead(response.body, provider.adapter.chatStream(request), input.timeouts.idle_ms, res.abort);
+  if ("error" in head) {
+    // This second report also releases the stream's hold on the key.
+    provider.pool.report(target, { kind: "reset", durationMs: res.ttfbMs, message: head.error.message });
+    provider.onError(target, head.error);
+    return { ok: false, error: head.error };
+  }
+  provider.onSuccess(target);
+  return { ok: true, stream: { ...head.stream, abort: res.abort }, ttfbMs: res.ttfbMs };
+}
+
+/** Reads until the first content event (or the end); an error before any content is a failed attempt. */
+async function readHead(
+  body: ReadableStream<Uint8Array>,
+  decoder: StreamDecoder,
+  idleMs: number,
+  abort: AbortController,
+): Promise<{ stream: Omit<StartedStream, "abort"> } | { error: ProviderError }> {
+  const reader: ByteReader = body.getReader() as unknown as ByteReader;
+  const head: DecodedStreamItem[] = [];
+  const timer = setTimeout(() => abort.abort(), idleMs);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      const items = done ? decoder.end() : decoder.push(value);
+      for (const item of items) {
+        if (item.type === "error" && !head.some(isContent)) {
+          void reader.cancel().catch(() => {});
+          return { error: item.error };
+        }
+        head.push(item);
+      }
+      if (done) return { stream: { head, reader, decoder, finished: true } };
+      if (head.some(isContent)) return { stream: { head, reader, decoder, finished: false } };
+      timer.refresh();
+    }
+  } catch (err) {
+    return { error: { kind: abort.signal.aborted ? "timeout" : "reset", status: 0, message: err instanceof Error ? err.message : String(err) } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isContent(item: DecodedStreamItem): boolean {
+  return item.type !== "start" && item.type !== "usage" && item.type !== "error";
+}
