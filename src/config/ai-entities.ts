@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { PROVIDER_KINDS } from "../ai/provider.ts";
-import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./entities.ts";
+import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
 
 const name = z
   .string()

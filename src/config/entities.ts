@@ -5,6 +5,12 @@
  * and the admin API, by name in the YAML file.
  */
 import { z } from "zod";
+import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "./ai-entities.ts";
+import type { ModelOverride, Provider, VirtualModel } from "./ai-entities.ts";
+import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
+
+export { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec };
+export type { ModelOverride, Provider, VirtualModel };
 
 const name = z
   .string()
@@ -49,38 +55,6 @@ export const ActiveHealthCheckSpec = z.strictObject({
   expected_statuses: z.array(httpStatus).min(1).default([200, 204]),
   healthy_threshold: z.number().int().min(1).max(100).default(2),
   unhealthy_threshold: z.number().int().min(1).max(100).default(3),
-});
-
-export const OutlierDetectionSpec = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** Consecutive failures of any kind (connect, timeout, 5xx) before ejection. */
-  consecutive_failures: z.number().int().min(1).max(1000).default(5),
-  /** Consecutive gateway errors (502/503/504 and connect failures) before ejection. */
-  consecutive_gateway_errors: z.number().int().min(1).max(1000).default(3),
-  base_ejection_ms: durationMs.default(30_000),
-  max_ejection_ms: durationMs.default(300_000),
-  /** Never eject more than this share of the upstream's targets at once. */
-  max_ejection_percent: z.number().int().min(0).max(100).default(50),
-});
-
-export const CircuitBreakerSpec = z.strictObject({
-  enabled: z.boolean().default(true),
-  window_ms: durationMs.default(10_000),
-  minimum_calls: z.number().int().min(1).max(100_000).default(20),
-  failure_rate_percent: z.number().min(1).max(100).default(50),
-  open_ms: durationMs.default(10_000),
-  half_open_probes: z.number().int().min(1).max(1000).default(3),
-  /** Calls slower than this count as failures; 0 disables. */
-  slow_call_ms: z.number().int().min(0).max(3_600_000).default(0),
-});
-
-export const TimeoutsSpec = z.strictObject({
-  connect_ms: durationMs.default(3000),
-  /** Time to the first byte of the response (status line and headers). */
-  ttfb_ms: durationMs.default(30_000),
-  /** Longest pause between two chunks of the response body. */
-  idle_ms: durationMs.default(60_000),
-  total_ms: durationMs.default(300_000),
 });
 
 export const NoHealthyUpstreamSpec = z.strictObject({
@@ -211,7 +185,18 @@ export const SubscriptionInput = z.strictObject({
 
 // ---------------------------------------------------------------- stored shapes
 
-export const KINDS = ["teams", "upstreams", "services", "routes", "applications", "credentials", "subscriptions"] as const;
+export const KINDS = [
+  "teams",
+  "upstreams",
+  "services",
+  "routes",
+  "applications",
+  "credentials",
+  "subscriptions",
+  "providers",
+  "virtual_models",
+  "model_overrides",
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const INPUT_SCHEMAS = {
@@ -222,6 +207,9 @@ export const INPUT_SCHEMAS = {
   applications: ApplicationInput,
   credentials: CredentialInput,
   subscriptions: SubscriptionInput,
+  providers: ProviderInput,
+  virtual_models: VirtualModelInput,
+  model_overrides: ModelOverrideInput,
 } as const;
 
 interface Meta {
@@ -256,6 +244,9 @@ export interface EntityMap {
   applications: Application;
   credentials: Credential;
   subscriptions: Subscription;
+  providers: Provider;
+  virtual_models: VirtualModel;
+  model_overrides: ModelOverride;
 }
 
 /** Everything a snapshot is compiled from, at one revision. */
@@ -268,4 +259,7 @@ export interface EntitySet {
   applications: Application[];
   credentials: Credential[];
   subscriptions: Subscription[];
+  providers: Provider[];
+  virtual_models: VirtualModel[];
+  model_overrides: ModelOverride[];
 }

@@ -43,4 +43,8 @@ export const KIND_DESCRIPTORS: Record<Kind, KindDescriptor> = {
     unique: [["application_id", "service_id"]],
     cascadeFrom: ["applications", "services"],
   },
+  // Route trees name providers inside the document; those names are checked where trees are compiled, not by the store.
+  providers: { kind: "providers", refs: { team_id: "teams" }, unique: [["name"]], cascadeFrom: [] },
+  virtual_models: { kind: "virtual_models", refs: { team_id: "teams" }, unique: [["name"]], cascadeFrom: [] },
+  model_overrides: { kind: "model_overrides", refs: {}, unique: [["name"]], cascadeFrom: [] },
 };

@@ -11,6 +11,7 @@ import {
   TeamInput,
   UpstreamInput,
 } from "../../src/config/entities.ts";
+import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "../../src/config/ai-entities.ts";
 import type { EntityData } from "../../src/store/store.ts";
 
 export function teamData(name: string, extra: Partial<EntityData<"teams">> = {}): EntityData<"teams"> {
@@ -45,4 +46,26 @@ export function subscriptionData(
   extra: Partial<EntityData<"subscriptions">> = {},
 ): EntityData<"subscriptions"> {
   return SubscriptionInput.parse({ application_id: applicationId, service_id: serviceId, ...extra });
+}
+
+/** A provider as the store keeps it: key secrets only in encrypted form (a stand-in value here). */
+export function providerData(name: string, extra: Partial<EntityData<"providers">> = {}): EntityData<"providers"> {
+  const { keys: _keys, ...input } = ProviderInput.parse({ name, kind: "openai" });
+  return {
+    ...input,
+    keys: [{ name: "primary", weight: 100, enabled: true, secret_enc: "v1:00000000:bm9uY2U=:Ym9keQ==", secret_hint: "****abcd" }],
+    ...extra,
+  };
+}
+
+export function virtualModelData(name: string, extra: Partial<EntityData<"virtual_models">> = {}): EntityData<"virtual_models"> {
+  return VirtualModelInput.parse({
+    name,
+    route: { type: "fallback", targets: [{ type: "target", provider: "openai-main", model: "gpt-4o" }, { type: "target", provider: "anthropic", model: "claude-sonnet-4-5" }] },
+    ...extra,
+  });
+}
+
+export function modelOverrideData(name: string, extra: Partial<EntityData<"model_overrides">> = {}): EntityData<"model_overrides"> {
+  return ModelOverrideInput.parse({ name, input_per_mtok: 1.5, output_per_mtok: 6, ...extra });
 }

@@ -14,11 +14,14 @@ import type { Backend, TestDatabase } from "./backends.ts";
 import {
   applicationData,
   credentialData,
+  modelOverrideData,
+  providerData,
   routeData,
   serviceData,
   subscriptionData,
   teamData,
   upstreamData,
+  virtualModelData,
 } from "./fixtures.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -170,6 +173,40 @@ export function runStoreSuite(backend: Backend): void {
       (d): EntityData<"subscriptions"> => ({ ...d, status: "revoked" }),
       false,
     );
+
+    crud(
+      "providers",
+      async (s, name) => providerData(name, { team_id: (await s.create("teams", teamData(`team-${name}`))).id }),
+      (d) => ({ ...d, base_url: "https://gateway.example/v1", keys: [...d.keys, { name: "second", weight: 5, enabled: false }] }),
+      true,
+    );
+    crud(
+      "virtual_models",
+      async (s, name) => virtualModelData(`chat/${name}:latest`, { team_id: (await s.create("teams", teamData(`team-${name}`))).id }),
+      (d) => ({ ...d, route: { type: "target", provider: "openai-main", model: "gpt-4o-mini" }, team_id: undefined }),
+      true,
+    );
+    crud("model_overrides", async (_s, name) => modelOverrideData(`openai/${name}`), (d) => ({ ...d, context_window: 64_000 }), true);
+
+    test("AI kinds: names are unique, teams are references, loadAll returns them", async () => {
+      const team = await store.create("teams", teamData("ml"));
+      const provider = await store.create("providers", providerData("openai-main", { team_id: team.id }));
+      const model = await store.create("virtual_models", virtualModelData("chat-default", { team_id: team.id }));
+      const override = await store.create("model_overrides", modelOverrideData("openai/gpt-4o"));
+      await failure(store.create("providers", providerData("openai-main")), "conflict");
+      await failure(store.create("virtual_models", virtualModelData("chat-default")), "conflict");
+      await failure(store.create("model_overrides", modelOverrideData("openai/gpt-4o")), "conflict");
+      await failure(store.create("providers", providerData("other", { team_id: "no-such-team" })), "reference_not_found");
+      const blocked = await failure(store.delete("teams", team.id), "reference_conflict");
+      expect(blocked.details?.map((d) => d.path).sort()).toEqual(["providers.team_id", "virtual_models.team_id"]);
+      expect(await store.getByName("virtual_models", "chat-default")).toEqual(model);
+      const all = await store.loadAll();
+      expect(all.providers).toEqual([provider]);
+      expect(all.virtual_models).toEqual([model]);
+      expect(all.model_overrides).toEqual([override]);
+      expect((await store.list("providers", { where: { kind: "openai" } })).items).toEqual([provider]);
+      expect((await store.list("providers", { where: { team_id: team.id } })).total).toBe(1);
+    });
 
     test("an absent optional reference reads back absent", async () => {
       const upstream = await store.create("upstreams", upstreamData("plain"));
@@ -654,6 +691,7 @@ export function runStoreSuite(backend: Backend): void {
         const [a, b] = await Promise.all([raw.store.migrate(), second.migrate()]);
         const applied = [...a, ...b];
         expect(applied[0]).toBe(1);
+        expect(applied.includes(2)).toBe(true);
         expect(applied).toEqual([...applied].sort((x, y) => x - y));
         expect(new Set(applied).size).toBe(applied.length);
         expect(a.length === 0 || b.length === 0).toBe(true);

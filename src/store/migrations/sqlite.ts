@@ -62,4 +62,19 @@ const entities: Migration = {
   ],
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [entities];
+/** The AI gateway's kinds: providers (with their encrypted key pools), virtual models, catalog overrides. */
+const aiEntities: Migration = {
+  version: 2,
+  name: "ai_entities",
+  statements: [
+    entityTable("providers", "name TEXT NOT NULL,\n  team_id TEXT REFERENCES teams (id)", ["CONSTRAINT providers_name_key UNIQUE (name)"]),
+    entityTable("virtual_models", "name TEXT NOT NULL,\n  team_id TEXT REFERENCES teams (id)", [
+      "CONSTRAINT virtual_models_name_key UNIQUE (name)",
+    ]),
+    entityTable("model_overrides", "name TEXT NOT NULL", ["CONSTRAINT model_overrides_name_key UNIQUE (name)"]),
+    `CREATE INDEX providers_team_id_idx ON providers (team_id)`,
+    `CREATE INDEX virtual_models_team_id_idx ON virtual_models (team_id)`,
+  ],
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities];
