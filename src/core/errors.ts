@@ -40,6 +40,8 @@ export const ERROR_STATUS = {
   /** DB-less mode: the configuration file is the source of truth, the admin API is read-only. */
   config_managed: 409,
   unsupported_media_type: 415,
+  /** A provider secret was sent but this node has no master key to encrypt it with. */
+  secrets_unavailable: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
