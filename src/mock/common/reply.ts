@@ -1,0 +1,45 @@
+/**
+ * What a simulated model answers, decided from the neutral summary:
+ * - tools given, tool choice not "none", last message a user turn → tool
+ *   call(s): the forced tool, else the first; the first two when parallel
+ *   calls are allowed, 2+ tools are given and the user text says "parallel";
+ * - a JSON schema output → the minimal document valid for the schema;
+ *   a JSON object output → `{"reply": <reply text>}`;
+ * - otherwise the reply text (see replyText).
+ */
+import type { ConversationSummary } from "./conversation.ts";
+import { replyText } from "./conversation.ts";
+import { minimalArguments, minimalJson } from "./json-schema.ts";
+
+export interface MockToolCallPlan {
+  name: string;
+  /** JSON text. */
+  arguments: string;
+}
+
+export type MockReply = { kind: "text"; text: string } | { kind: "tool_calls"; calls: MockToolCallPlan[] };
+
+export function planReply(s: ConversationSummary): MockReply {
+  const calls = planToolCalls(s);
+  if (calls.length > 0) return { kind: "tool_calls", calls };
+  if (s.output?.kind === "json_schema") return { kind: "text", text: JSON.stringify(minimalJson(s.output.schema)) };
+  if (s.output?.kind === "json_object") return { kind: "text", text: JSON.stringify({ reply: replyText(s) }) };
+  return { kind: "text", text: replyText(s) };
+}
+
+function planToolCalls(s: ConversationSummary): MockToolCallPlan[] {
+  if (s.tools.length === 0 || s.toolChoice === "none" || !s.lastIsUser) return [];
+  const choice = s.toolChoice;
+  if (typeof choice === "object") {
+    const forced = s.tools.find((t) => t.name === choice.name);
+    return forced ? [{ name: forced.name, arguments: minimalArguments(forced.parameters) }] : [];
+  }
+  const parallel = s.parallelToolCalls && s.tools.length >= 2 && s.lastUserText.includes("parallel");
+  return s.tools.slice(0, parallel ? 2 : 1).map((t) => ({ name: t.name, arguments: minimalArguments(t.parameters) }));
+}
+
+/** The characters an answer "generated", for output token counts. */
+export function replyChars(reply: MockReply): number {
+  if (reply.kind === "text") return reply.text.length;
+  return reply.calls.reduce((n, c) => n + c.name.length + c.arguments.length, 0);
+}
