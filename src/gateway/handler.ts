@@ -3,6 +3,7 @@
  * the route's policies → proxy (selection, attempts, fallback) → call record.
  * Nothing here touches the database; everything comes from the snapshot.
  */
+import { handleAi } from "../ai/handler.ts";
 import { WaygateError, errorResponse } from "../core/errors.ts";
 import { newRequestId } from "../core/ids.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
@@ -96,6 +97,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
           return verdict;
         }
       }
+      if (route.service.service.kind === "ai") return await handleAi(ctx, route, snap.ai, hooks);
       return await proxyRequest(ctx, route, hooks);
     } catch (err) {
       console.error(`[waygate] request ${requestId} failed unexpectedly:`, err);

@@ -5,6 +5,7 @@
  */
 import type { Server } from "bun";
 import { errorResponse, WaygateError } from "../core/errors.ts";
+import type { SecretBox } from "../core/secrets.ts";
 import { SnapshotManager } from "../snapshot/manager.ts";
 import type { Store } from "../store/store.ts";
 import { LogQueue, type CallLogSink } from "../telemetry/log-queue.ts";
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   adminHandler?: (req: Request) => Promise<Response>;
   callLog: CallLogSink | null;
   pollMs?: number;
+  /** Decrypts provider keys (AI services). */
+  secrets?: SecretBox;
 }
 
 export interface RunningGateway {
@@ -34,11 +37,14 @@ export interface RunningGateway {
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
-  const snapshots = new SnapshotManager(opts.store, undefined, opts.pollMs);
+  const snapshots = new SnapshotManager(opts.store, undefined, opts.pollMs, opts.secrets);
   await snapshots.start();
   const metrics = new Metrics();
   const queue = opts.callLog ? new LogQueue(opts.callLog) : null;
-  const health = () => [...snapshots.current.upstreams.values()].flatMap((u) => u.health());
+  const health = () => {
+    const snap = snapshots.current;
+    return [...snap.upstreams.values(), ...[...snap.ai.providers.values()].map((p) => p.pool)].flatMap((u) => u.health());
+  };
   registerRuntimeGauges(metrics, { snapshots, queue, health });
 
   const handle = createGatewayHandler({

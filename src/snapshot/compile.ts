@@ -4,7 +4,9 @@
  * targets keep their health and breaker state across compilations.
  */
 import type { EntitySet, Route, Service, Upstream } from "../config/entities.ts";
+import { AiRuntime, type LatencyBook } from "../ai/runtime/ai-runtime.ts";
 import type { Clock } from "../core/clock.ts";
+import type { SecretBox } from "../core/secrets.ts";
 import { TrieRouter } from "../gateway/router/trie-router.ts";
 import { keyAuthPolicy } from "../policies/key-auth.ts";
 import type { Policy } from "../policies/policy.ts";
@@ -15,6 +17,9 @@ import type { CompiledRoute, CompiledService, CredentialEntry, RewriteTemplate, 
 export interface CompileDeps {
   registry: TargetRegistry;
   clock: Clock;
+  /** Decrypts provider keys; without it, providers with keys cannot be used. */
+  secrets?: SecretBox;
+  latency: LatencyBook;
 }
 
 const MAX_FALLBACK_DEPTH = 4;
@@ -22,7 +27,15 @@ const MAX_FALLBACK_DEPTH = 4;
 export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
   const upstreams = new Map<string, UpstreamRuntime>();
   for (const u of set.upstreams) upstreams.set(u.id, new UpstreamRuntime(u, deps.registry, deps.clock));
-  deps.registry.retain(new Set(set.upstreams.flatMap((u: Upstream) => u.targets.map((t) => UpstreamRuntime.targetKey(u.id, t.url)))));
+  const ai = new AiRuntime(
+    { providers: set.providers, virtualModels: set.virtual_models, modelOverrides: set.model_overrides },
+    deps.registry,
+    deps.clock,
+    deps.secrets,
+    deps.latency,
+  );
+  const restKeys = set.upstreams.flatMap((u: Upstream) => u.targets.map((t) => UpstreamRuntime.targetKey(u.id, t.url)));
+  deps.registry.retain(new Set([...restKeys, ...ai.targetKeys()]));
 
   const services = new Map<string, CompiledService>();
   for (const s of set.services) {
@@ -64,7 +77,7 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
   }
   const subscriptions = new Map(set.subscriptions.map((s) => [`${s.application_id}:${s.service_id}`, s.status] as const));
 
-  return { revision: set.revision, router, credentials, subscriptions, services, upstreams };
+  return { revision: set.revision, router, credentials, subscriptions, services, upstreams, ai };
 }
 
 function routePolicies(service: Service): Policy[] {

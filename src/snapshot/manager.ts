@@ -4,7 +4,9 @@
  * serialised and coalesced — a burst of changes costs one compile. A
  * compile that fails keeps the previous snapshot serving.
  */
+import { LatencyBook } from "../ai/runtime/ai-runtime.ts";
 import type { Clock } from "../core/clock.ts";
+import type { SecretBox } from "../core/secrets.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Store } from "../store/store.ts";
 import { TargetRegistry } from "../upstream/upstream-runtime.ts";
@@ -14,6 +16,7 @@ import type { Snapshot } from "./snapshot.ts";
 export class SnapshotManager {
   private snap: Snapshot | undefined;
   private readonly registry = new TargetRegistry();
+  private readonly latency = new LatencyBook();
   private unwatch: (() => void) | undefined;
   private reloading: Promise<void> | undefined;
   private again = false;
@@ -23,6 +26,7 @@ export class SnapshotManager {
     private readonly store: Store,
     private readonly clock: Clock = systemClock,
     private readonly pollMs = 250,
+    private readonly secrets?: SecretBox,
   ) {}
 
   get current(): Snapshot {
@@ -63,7 +67,7 @@ export class SnapshotManager {
     if (this.snap && set.revision === this.snap.revision) return;
     let next: Snapshot;
     try {
-      next = compileSnapshot(set, { registry: this.registry, clock: this.clock });
+      next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency });
     } catch (err) {
       if (!this.snap) throw err;
       console.error(`[waygate] revision ${set.revision} failed to compile; still serving ${this.snap.revision}:`, err);
@@ -71,13 +75,19 @@ export class SnapshotManager {
     }
     const prev = this.snap;
     for (const u of next.upstreams.values()) u.start();
+    next.ai.start();
     this.snap = next;
-    if (prev) for (const u of prev.upstreams.values()) u.stop();
+    if (prev) {
+      for (const u of prev.upstreams.values()) u.stop();
+      prev.ai.stop();
+    }
     for (const fn of this.listeners) fn(next);
   }
 
   stop(): void {
     this.unwatch?.();
-    if (this.snap) for (const u of this.snap.upstreams.values()) u.stop();
+    if (!this.snap) return;
+    for (const u of this.snap.upstreams.values()) u.stop();
+    this.snap.ai.stop();
   }
 }

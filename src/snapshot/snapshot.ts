@@ -3,6 +3,7 @@
  * the data plane reads on every request. Never queried from the database on
  * the hot path; swapped atomically as a whole.
  */
+import type { AiRuntime } from "../ai/runtime/ai-runtime.ts";
 import type { RetryPolicy, Route, Service, Subscription } from "../config/entities.ts";
 import type { Router } from "../gateway/router/router.ts";
 import type { Policy } from "../policies/policy.ts";
@@ -45,4 +46,6 @@ export interface Snapshot {
   readonly subscriptions: ReadonlyMap<string, Subscription["status"]>;
   readonly services: ReadonlyMap<string, CompiledService>;
   readonly upstreams: ReadonlyMap<string, UpstreamRuntime>;
+  /** Providers, virtual models and the model catalog, for services of kind `ai`. */
+  readonly ai: AiRuntime;
 }

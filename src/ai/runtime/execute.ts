@@ -29,17 +29,35 @@ export interface ExecuteDeps {
   observeLatency(provider: string, model: string, ms: number): void;
 }
 
-export type ExecuteResult =
-  | {
-      ok: true;
-      provider: ProviderRuntime;
-      target: TargetRuntime;
-      request: ChatRequest;
-      response?: ChatResponse;
-      stream?: StartedStream;
-      attempts: AttemptLog[];
-    }
+export type ExecuteResult<T> =
+  | { ok: true; provider: ProviderRuntime; target: TargetRuntime; model: string; value: T; attempts: AttemptLog[] }
   | { ok: false; error: ProviderError; attempts: AttemptLog[]; cancelled: boolean };
+
+/** Sends one attempt of the request to one key of one provider, for one planned target. */
+export type SendAttempt<T> = (
+  provider: ProviderRuntime,
+  target: TargetRuntime,
+  leaf: PlannedTarget,
+  timeouts: TimeoutsConfig,
+) => Promise<{ ok: true; value: T; ttfbMs: number } | { ok: false; error: ProviderError }>;
+
+export type ChatOutcome = { response: ChatResponse; request: ChatRequest } | { stream: StartedStream; request: ChatRequest };
+
+/** Chat: the unified request re-translated for each planned target, with its forced params. */
+export function executeChat(
+  plan: readonly PlannedTarget[],
+  request: ChatRequest,
+  deps: ExecuteDeps,
+  timeouts: (p: ProviderRuntime) => TimeoutsConfig,
+  signal: AbortSignal,
+): Promise<ExecuteResult<ChatOutcome>> {
+  return executePlan<ChatOutcome>(plan, deps, timeouts, signal, async (provider, target, leaf, t) => {
+    const req: ChatRequest = { ...request, ...(leaf.node.params as Partial<ChatRequest> | undefined), model: leaf.node.model, stream: request.stream };
+    const r = await sendChat({ provider, target, request: req, timeouts: t, signal });
+    if (!r.ok) return r;
+    return { ok: true, ttfbMs: r.ttfbMs, value: "stream" in r ? { stream: r.stream, request: req } : { response: r.response, request: req } };
+  });
+}
 
 const TRIGGER: Record<ProviderErrorKind, FallbackTrigger | null> = {
   connect: "connect_failure",
@@ -60,13 +78,13 @@ const RETRY_SAME_TARGET = new Set<ProviderErrorKind>(["connect", "timeout", "res
 /** Failures tied to one key: the next key is tried without spending an attempt. */
 const KEY_FAILURES = new Set<ProviderErrorKind>(["rate_limited", "auth"]);
 
-export async function executeChat(
+export async function executePlan<T>(
   plan: readonly PlannedTarget[],
-  request: ChatRequest,
   deps: ExecuteDeps,
   timeouts: (p: ProviderRuntime) => TimeoutsConfig,
   signal: AbortSignal,
-): Promise<ExecuteResult> {
+  send: SendAttempt<T>,
+): Promise<ExecuteResult<T>> {
   const attempts: AttemptLog[] = [];
   let lastError: ProviderError | undefined;
   let soonestRecovery = Number.POSITIVE_INFINITY;
@@ -83,7 +101,6 @@ export async function executeChat(
       const window = deps.contextWindow(provider, model);
       if (window !== undefined && window <= exceededWindow) continue;
     }
-    const req: ChatRequest = { ...request, ...(leaf.node.params as Partial<ChatRequest> | undefined), model, stream: request.stream };
     const base = timeouts(provider);
     const t = leaf.timeoutMs ? { ...base, ttfb_ms: leaf.timeoutMs } : base;
     const tried = new Set<string>();
@@ -100,13 +117,13 @@ export async function executeChat(
       }
       tried.add(sel.target.key);
       const started = performance.now();
-      const result = await sendChat({ provider, target: sel.target, request: req, timeouts: t, signal });
+      const result = await send(provider, sel.target, leaf, t);
       const ms = performance.now() - started;
       const key = sel.target.url.slice(sel.target.url.indexOf("#") + 1);
       if (result.ok) {
         attempts.push({ provider: provider.name, model, key, result: "ok", status: 200, ms });
         deps.observeLatency(provider.name, model, result.ttfbMs);
-        return { ok: true, provider, target: sel.target, request: req, attempts, ...("stream" in result ? { stream: result.stream } : { response: result.response }) };
+        return { ok: true, provider, target: sel.target, model, value: result.value, attempts };
       }
       attempts.push({ provider: provider.name, model, key, result: result.error.kind, status: result.error.status, ms });
       if (signal.aborted) return { ok: false, error: result.error, attempts, cancelled: true };

@@ -1,0 +1,109 @@
+/** `POST /v1/embeddings`: the same model resolution, planning and fallback as chat, without streams. */
+import type { RequestContext } from "../../gateway/context.ts";
+import type { ProxyHooks } from "../../gateway/proxy.ts";
+import type { ClientDialect } from "../dialect.ts";
+import { parseEmbeddings, renderEmbeddings } from "../dialects/openai-embeddings.ts";
+import { runAttempt } from "../../gateway/attempt.ts";
+import type { AiRuntime } from "../runtime/ai-runtime.ts";
+import { executePlan } from "../runtime/execute.ts";
+import { planRoute } from "../runtime/route-plan.ts";
+import type { EmbeddingsRequest, EmbeddingsResponse, ProviderError } from "../types.ts";
+import { clientFailure } from "./errors.ts";
+import { readJson } from "./read-json.ts";
+
+export async function handleEmbeddings(
+  ctx: RequestContext,
+  ai: AiRuntime,
+  errors: ClientDialect,
+  hooks: ProxyHooks,
+  teamId: string | undefined,
+  bodyLimit: number,
+): Promise<Response> {
+  const fail = (status: number, code: string, message: string, param?: string, retryAfter?: number) => {
+    ctx.record.status = status;
+    ctx.record.error_code = code;
+    const res = errors.renderError(status, code, message, param);
+    res.headers.set("x-request-id", ctx.requestId);
+    if (retryAfter !== undefined) res.headers.set("retry-after", String(retryAfter));
+    hooks.finish(ctx);
+    return res;
+  };
+  const body = await readJson(ctx.req, bodyLimit);
+  if (!body.ok) return fail(body.status, body.status === 413 ? "payload_too_large" : "bad_request", body.message);
+  const parsed = parseEmbeddings(body.value);
+  if (!parsed.ok) return fail(400, "bad_request", parsed.error.message, parsed.error.param);
+  const request = parsed.request;
+  const fields = {
+    endpoint: "embeddings",
+    requested_model: request.model,
+    virtual_model: null as string | null,
+    provider: null as string | null,
+    model: null as string | null,
+    stream: false,
+    input_tokens: 0,
+    output_tokens: 0,
+    cached_tokens: 0,
+    reasoning_tokens: 0,
+    tokens_estimated: false,
+    cost_usd: null as number | null,
+    finish_reason: null,
+    attempts: [] as Array<{ provider: string; model: string; key: string; result: string; status: number; ms: number }>,
+  };
+  ctx.record.ai = fields;
+  const resolved = ai.resolve(request.model, teamId);
+  if (!resolved) return fail(404, "model_not_found", `the model ${request.model} does not exist or you do not have access to it`, "model");
+  fields.virtual_model = resolved.virtualModel?.name ?? null;
+  const plan = planRoute(resolved.route, {
+    random: Math.random,
+    condition: { header: (n) => ctx.req.headers.get(n), metadata: {}, params: body.value as Record<string, unknown>, appName: ctx.applicationId, promptTokens: () => 0 },
+    latencyOf: (n) => ai.latency.get(n.provider, n.model),
+    costOf: (n) => ai.pricePerMTok(n.provider, n.model),
+  });
+  const result = await executePlan<EmbeddingsResponse>(plan, ai.executeDeps, (p) => p.provider.timeouts, ctx.req.signal, async (provider, target, leaf, timeouts) => {
+    const adapter = provider.adapter;
+    if (!adapter.embeddingsRequest || !adapter.embeddingsResponse) {
+      provider.pool.report(target, { kind: "cancelled", durationMs: 0 });
+      return { ok: false, error: { kind: "invalid_request", status: 400, message: `provider ${provider.name} does not offer embeddings` } };
+    }
+    const req: EmbeddingsRequest = { ...request, model: leaf.node.model };
+    const http = await adapter.embeddingsRequest(req, provider.endpoint(req.model), provider.credential(target));
+    const res = await runAttempt({ url: http.url, origin: new URL(http.url).origin, method: http.method, headers: new Headers(http.headers), body: http.body ?? null, timeouts, signal: ctx.req.signal });
+    if (!res.ok) {
+      provider.pool.report(target, res.outcome);
+      const kinds = { connect_failure: "connect", timeout: "timeout", reset: "reset", cancelled: "reset" } as const;
+      return { ok: false, error: { kind: kinds[res.outcome.kind], status: 0, message: "message" in res.outcome ? res.outcome.message : "cancelled" } };
+    }
+    const text = await res.response.text();
+    provider.pool.report(target, { kind: "response", status: res.response.status, durationMs: res.ttfbMs });
+    if (res.response.status >= 400) {
+      const error: ProviderError = adapter.error(res.response.status, text, res.response.headers);
+      provider.onError(target, error);
+      return { ok: false, error };
+    }
+    try {
+      return { ok: true, ttfbMs: res.ttfbMs, value: adapter.embeddingsResponse(JSON.parse(text), req) };
+    } catch (err) {
+      return { ok: false, error: { kind: "server", status: 502, message: `provider answer not understood: ${String(err)}` } };
+    }
+  });
+  fields.attempts = result.attempts;
+  ctx.record.attempts = result.attempts.length;
+  if (!result.ok) {
+    if (result.cancelled) return fail(499, "client_closed_request", "client closed the request");
+    const f = clientFailure(result.error);
+    return fail(f.status, f.code, f.message, undefined, f.retryAfterSeconds);
+  }
+  const usage = result.value.usage;
+  fields.provider = result.provider.name;
+  fields.model = result.model;
+  fields.input_tokens = usage.inputTokens;
+  fields.tokens_estimated = usage.estimated === true;
+  fields.cost_usd = ai.cost(result.provider, result.model, { inputTokens: usage.inputTokens, outputTokens: 0 });
+  ctx.record.status = 200;
+  const out = JSON.stringify(renderEmbeddings(result.value, request.model, request.encodingFormat ?? "float"));
+  ctx.record.response_bytes = out.length;
+  const headers = new Headers({ "content-type": "application/json", "x-request-id": ctx.requestId, "x-waygate-provider": result.provider.name });
+  hooks.decorate(ctx, headers);
+  hooks.finish(ctx);
+  return new Response(out, { status: 200, headers });
+}
