@@ -17,8 +17,13 @@ export type MockFault =
   | { kind: "timeout" }
   /** Drop the connection before any response byte. */
   | { kind: "reset" }
-  /** Streaming only: send this many stream events, then cut the connection. */
-  | { kind: "midstream"; afterEvents: number }
+  /**
+   * Streaming only: send this many stream events, then cut the connection.
+   * With `error`, send the provider's own in-stream error event (Anthropic
+   * `event: error`, a Bedrock exception frame, a Gemini error chunk) before
+   * cutting, where the provider has one.
+   */
+  | { kind: "midstream"; afterEvents: number; error?: boolean }
   /** Delay the answer (and, for streams, each event by perEventMs). */
   | { kind: "latency"; ms: number; perEventMs?: number };
 
