@@ -4,7 +4,9 @@
  * their schema defaults applied.
  */
 import { INPUT_SCHEMAS, type EntityMap, type Kind } from "../../src/config/entities.ts";
+import { ProviderInput } from "../../src/config/ai-entities.ts";
 import { hashApiKey, keyPrefix } from "../../src/core/keys.ts";
+import { SecretBox, secretHint } from "../../src/core/secrets.ts";
 import { startGateway, type RunningGateway } from "../../src/gateway/server.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { EntityData, Store } from "../../src/store/store.ts";
@@ -37,10 +39,31 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+/** The master key every test gateway uses for provider secrets. */
+export const TEST_SECRETS = new SecretBox(Buffer.alloc(32, 42));
+
+/** A stored provider from admin-style input: keys' secrets encrypted, as the admin API stores them. */
+export function providerData(input: Record<string, unknown>): EntityData<"providers"> {
+  const parsed = ProviderInput.parse(input);
+  const keys = parsed.keys.map(({ secret, session_token, ...rest }) => ({
+    ...rest,
+    ...(secret ? { secret_enc: TEST_SECRETS.encrypt(secret), secret_hint: secretHint(secret) } : {}),
+    ...(session_token ? { session_token_enc: TEST_SECRETS.encrypt(session_token) } : {}),
+  }));
+  return { ...parsed, keys } as EntityData<"providers">;
+}
+
 export async function startTestGateway(opts: { pollMs?: number } = {}): Promise<TestGateway> {
   const store = await openStore("sqlite::memory:");
   const sink = new MemorySink();
-  const gw = await startGateway({ store, proxy: { hostname: "127.0.0.1", port: 0 }, admin: null, callLog: sink, pollMs: opts.pollMs ?? 50 });
+  const gw = await startGateway({
+    store,
+    proxy: { hostname: "127.0.0.1", port: 0 },
+    admin: null,
+    callLog: sink,
+    pollMs: opts.pollMs ?? 50,
+    secrets: TEST_SECRETS,
+  });
   const parse = <K extends Kind>(kind: K, input: Record<string, unknown>) => INPUT_SCHEMAS[kind].parse(input) as unknown as EntityData<K>;
   const t: TestGateway = {
     store,
