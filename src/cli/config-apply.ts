@@ -1,23 +1,27 @@
 import type { ApplySummary } from "../config/file/apply.ts";
-import { applyConfig } from "../config/file/apply.ts";
+import { applyConfig, configHasSecrets } from "../config/file/apply.ts";
 import { validateConfig } from "../config/file/validate.ts";
 import { openStore } from "../store/open.ts";
 import { type Command, EXIT_FAILURE, EXIT_OK, err, out, parseCommandArgs, runCommand } from "./command.ts";
 import { reportFailure } from "./errors.ts";
+import { DATA_DIR_OPTION_HELP, dataDir, openSecretBox } from "./master-key.ts";
 import { readInput } from "./read-input.ts";
 import { DB_OPTION_HELP, dbUrl, redactUrl } from "./store-url.ts";
 
-const help = `Usage: waygate config apply <file> [--db URL] [--dry-run]
+const help = `Usage: waygate config apply <file> [--db URL] [--data-dir DIR] [--dry-run]
 
 Makes the store match the file, in one transaction: creates what is missing,
 updates what changed, deletes what the file does not list. Applying the same
 file twice changes nothing (and does not bump the configuration revision).
+Provider key secrets (\`secret: "\${ENV_VAR}"\`) are encrypted with the
+master key before they are stored.
 
 Arguments:
   <file>          The waygate.yaml file; - reads standard input
 
 Options:
 ${DB_OPTION_HELP}
+${DATA_DIR_OPTION_HELP}
   --dry-run       Show what would change without writing
   -h, --help      Show this help
 `;
@@ -39,7 +43,7 @@ export const configApply: Command = {
   help,
   run: (argv) =>
     runCommand(configApply, argv, async () => {
-      const { values, positionals } = parseCommandArgs(argv, { db: { type: "string" }, "dry-run": { type: "boolean" } }, { min: 1, max: 1, names: ["file"] });
+      const { values, positionals } = parseCommandArgs(argv, { db: { type: "string" }, "data-dir": { type: "string" }, "dry-run": { type: "boolean" } }, { min: 1, max: 1, names: ["file"] });
       if (values.help) return out(help), EXIT_OK;
       const file = positionals[0] ?? "-";
       let text: string;
@@ -57,10 +61,12 @@ export const configApply: Command = {
       }
       const url = dbUrl(values.db);
       try {
+        // Only a file with secrets needs (and may create) the master key.
+        const secrets = configHasSecrets(result.config) ? openSecretBox(dataDir(values["data-dir"])) : undefined;
         const store = await openStore(url);
         try {
           const dryRun = values["dry-run"] === true;
-          out(describe(await applyConfig(store, result.config, { dryRun }), dryRun));
+          out(describe(await applyConfig(store, result.config, { dryRun, ...(secrets ? { secrets } : {}) }), dryRun));
         } finally {
           await store.close();
         }

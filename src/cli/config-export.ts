@@ -7,8 +7,11 @@ import { DB_OPTION_HELP, dbUrl, redactUrl } from "./store-url.ts";
 const help = `Usage: waygate config export [--db URL] [--out FILE]
 
 Writes the store's configuration as a waygate.yaml text. References are by
-name, defaults are left out, credentials appear as key_hash. The output
-applies back to the same configuration.
+name, defaults are left out, credentials appear as key_hash, and provider
+key secrets as placeholders: secret: "\${WAYGATE_SECRET_<PROVIDER>_<KEY>}"
+(names upper-cased, other characters as _). Secrets never appear in the
+output. With those variables set, the output applies back to the same
+configuration.
 
 Options:
 ${DB_OPTION_HELP}

@@ -5,9 +5,10 @@
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, err, out } from "./command.ts";
 import { configCommand } from "./config-command.ts";
 import { migrate } from "./migrate.ts";
+import { secretsCommand } from "./secrets-rotate.ts";
 import { version } from "./version.ts";
 
-const COMMANDS: Command[] = [configCommand, migrate, version];
+const COMMANDS: Command[] = [configCommand, secretsCommand, migrate, version];
 
 const SERVE_SUMMARY = "Run the gateway and the admin API";
 
@@ -20,7 +21,8 @@ Commands:
   ${"config validate".padEnd(16)} Check a waygate.yaml file
   ${"config apply".padEnd(16)} Make the store match a waygate.yaml file
   ${"config export".padEnd(16)} Write the store's configuration as YAML
-${COMMANDS.filter((c) => c !== configCommand)
+  ${"secrets rotate".padEnd(16)} Re-encrypt stored secrets under a new master key
+${COMMANDS.filter((c) => c !== configCommand && c !== secretsCommand)
   .map((c) => `  ${c.name.padEnd(16)} ${c.summary}`)
   .join("\n")}
   ${"help <command>".padEnd(16)} Show a command's help
@@ -44,6 +46,7 @@ async function help(topic: string[]): Promise<number> {
   if (name === undefined) return out(rootHelp), EXIT_OK;
   if (name === "serve") return import("./serve.ts").then((m) => (out(m.serveHelp), EXIT_OK));
   if (name === "config" && sub !== undefined) return configCommand.run([sub, "--help"]);
+  if (name === "secrets" && sub !== undefined) return secretsCommand.run([sub, "--help"]);
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) return unknown(name);
   return out(cmd.help), EXIT_OK;

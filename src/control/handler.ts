@@ -6,6 +6,7 @@
 import { KINDS, type Kind } from "../config/entities.ts";
 import { WaygateError, isWaygateError } from "../core/errors.ts";
 import { newRequestId } from "../core/ids.ts";
+import type { SecretBox } from "../core/secrets.ts";
 import type { Store } from "../store/store.ts";
 import { type AdminTokenSpec, expectedDigest, isAuthorized } from "./auth.ts";
 import { fail, json, readJson } from "./http.ts";
@@ -19,6 +20,8 @@ export interface AdminHandlerOptions {
   adminToken: AdminTokenSpec;
   /** Target health as the gateway sees it, served at GET /admin/health/targets. */
   health?: () => unknown[];
+  /** Seals provider key secrets; without it, writing a provider secret is 400 secrets_unavailable. */
+  secrets?: SecretBox;
 }
 
 export type AdminHandler = (req: Request) => Promise<Response>;
@@ -50,6 +53,7 @@ function decodeSegment(segment: string): string {
 export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
   let openapi: string | undefined;
   const expected = expectedDigest(opts.adminToken);
+  const ctx = opts.secrets ? { secrets: opts.secrets } : {};
 
   async function route(req: Request, url: URL): Promise<Result> {
     const segments = url.pathname.replace(/\/+$/, "").split("/").slice(2).map(decodeSegment);
@@ -70,7 +74,7 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
 
   async function collection(req: Request, url: URL, kind: Kind): Promise<Result> {
     if (req.method === "GET") return listEntities(opts.store, kind, url.searchParams);
-    if (req.method === "POST") return createEntity(opts.store, kind, await readJson(req));
+    if (req.method === "POST") return createEntity(opts.store, kind, await readJson(req), ctx);
     throw methodNotAllowed(["GET", "POST"]);
   }
 
@@ -79,9 +83,9 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
       case "GET":
         return getEntity(opts.store, kind, ref);
       case "PUT":
-        return replaceEntity(opts.store, kind, ref, await readJson(req));
+        return replaceEntity(opts.store, kind, ref, await readJson(req), ctx);
       case "PATCH":
-        return patchEntity(opts.store, kind, ref, await readJson(req, { allowMergePatch: true }));
+        return patchEntity(opts.store, kind, ref, await readJson(req, { allowMergePatch: true }), ctx);
       case "DELETE":
         return deleteEntity(opts.store, kind, ref);
       default:

@@ -7,7 +7,16 @@ import { KIND_DESCRIPTORS } from "../config/kinds.ts";
 import type { StoreOps } from "../store/store.ts";
 
 /** Kinds whose `name` is unique across the whole store (credential names are unique per application only). */
-export const NAMED_KINDS: ReadonlySet<Kind> = new Set<Kind>(["teams", "upstreams", "services", "routes", "applications"]);
+export const NAMED_KINDS: ReadonlySet<Kind> = new Set<Kind>([
+  "teams",
+  "upstreams",
+  "services",
+  "routes",
+  "applications",
+  "providers",
+  "virtual_models",
+  "model_overrides",
+]);
 
 export async function findByIdOrName<K extends Kind>(ops: StoreOps, kind: K, ref: string): Promise<EntityMap[K] | null> {
   const byId = await ops.get(kind, ref);

@@ -41,7 +41,11 @@ const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}
 const jsonContent = (schema: JsonObject): JsonObject => ({ "application/json": { schema } });
 
 const ERROR_RESPONSES: Record<string, { status: string; description: string }> = {
-  BadRequest: { status: "400", description: "Malformed JSON (bad_request), invalid document (validation_failed, with field details) or unknown reference (reference_not_found)" },
+  BadRequest: {
+    status: "400",
+    description:
+      "Malformed JSON (bad_request), invalid document (validation_failed, with field details), unknown reference (reference_not_found) or a provider secret this node cannot encrypt (secrets_unavailable)",
+  },
   Unauthorized: { status: "401", description: "Missing or wrong admin token (admin_unauthorized)" },
   NotFound: { status: "404", description: "No entity with this id or name (not_found)" },
   Conflict: { status: "409", description: "Duplicate unique field (conflict) or the entity is still referenced (reference_conflict)" },
@@ -61,6 +65,13 @@ function errors(...names: (keyof typeof ERROR_RESPONSES)[]): JsonObject {
 function refFieldNote(kind: Kind): string {
   const refs = filterFields(kind).filter((f) => f !== "name");
   return refs.length === 0 ? "" : ` Reference fields (${refs.join(", ")}) take an id, or the referenced entity's name; they are stored as ids.`;
+}
+
+const PROVIDER_SECRETS_NOTE =
+  " Each key's `secret` (and `session_token`) is write-only: it is stored encrypted with the node's master key and reads show only `secret_hint`. A key sent without `secret` keeps the secret stored for the key of the same name.";
+
+function writeNote(kind: Kind): string {
+  return kind === "providers" ? PROVIDER_SECRETS_NOTE : "";
 }
 
 function collectionPath(kind: Kind): JsonObject {
@@ -91,7 +102,9 @@ function collectionPath(kind: Kind): JsonObject {
       description:
         (kind === "credentials"
           ? "Without `key`, a key is generated. The response carries the plaintext `key` once; later reads never return it."
-          : "Omitted fields take their defaults. An `id` may be given; otherwise one is generated.") + refFieldNote(kind),
+          : "Omitted fields take their defaults. An `id` may be given; otherwise one is generated.") +
+        writeNote(kind) +
+        refFieldNote(kind),
       requestBody: { required: true, content: jsonContent(ref(`${name}Input`)) },
       responses: {
         "201": { description: "Created", content: jsonContent(ref(kind === "credentials" ? "CredentialCreated" : name)) },
@@ -122,6 +135,7 @@ function itemPath(kind: Kind): JsonObject {
       description:
         "The body is the whole document; omitted fields return to their defaults." +
         (kind === "credentials" ? " Without `key` the credential keeps its key; with one, the key is rotated." : "") +
+        writeNote(kind) +
         refFieldNote(kind),
       requestBody: { required: true, content: jsonContent(ref(`${name}Input`)) },
       responses: { "200": ok, ...errors("BadRequest", "NotFound", "Conflict", "UnsupportedMediaType") },
@@ -130,7 +144,8 @@ function itemPath(kind: Kind): JsonObject {
       operationId: `patch${name}`,
       tags: [kind],
       summary: `Change some fields of a ${name.toLowerCase()}`,
-      description: "A JSON Merge Patch (RFC 7396): objects merge, `null` removes a field, arrays replace. The result is validated as a whole.",
+      description:
+        "A JSON Merge Patch (RFC 7396): objects merge, `null` removes a field, arrays replace. The result is validated as a whole." + writeNote(kind),
       requestBody: {
         required: true,
         content: { "application/json": { schema: ref(`${name}Patch`) }, "application/merge-patch+json": { schema: ref(`${name}Patch`) } },

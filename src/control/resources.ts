@@ -4,10 +4,13 @@
  * enforce references and uniqueness.
  */
 import type { z } from "zod";
+import type { Provider, ProviderInput } from "../config/ai-entities.ts";
 import { INPUT_SCHEMAS, type Credential, type CredentialInput, type EntityMap, type Kind } from "../config/entities.ts";
 import { KIND_DESCRIPTORS } from "../config/kinds.ts";
 import { WaygateError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
+import type { SecretBox } from "../core/secrets.ts";
+import { editableProviderKeys, publicProvider, sealProviderKeys } from "../config/provider-keys.ts";
 import type { EntityData, ListQuery, Store, StoreOps } from "../store/store.ts";
 import { prepareCredential, publicCredential } from "./credentials.ts";
 import { zodIssues } from "./issues.ts";
@@ -17,6 +20,11 @@ import { mergePatch } from "./merge-patch.ts";
 export interface Result {
   status: number;
   body: unknown;
+}
+
+/** What writes need besides the store: the box provider secrets are sealed with (absent: secrets are refused). */
+export interface WriteContext {
+  secrets?: SecretBox;
 }
 
 /** Server-managed fields a client may echo back from a read; they are ignored on write. */
@@ -33,7 +41,9 @@ export function filterFields(kind: Kind): string[] {
 }
 
 export function publicView<K extends Kind>(kind: K, entity: EntityMap[K]): unknown {
-  return kind === "credentials" ? publicCredential(entity as Credential) : entity;
+  if (kind === "credentials") return publicCredential(entity as Credential);
+  if (kind === "providers") return publicProvider(entity as Provider);
+  return entity;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -52,7 +62,14 @@ function requireObject(body: unknown): Record<string, unknown> {
 function withoutReadOnly(body: Record<string, unknown>): Record<string, unknown> {
   const out = { ...body };
   for (const field of READ_ONLY) delete out[field];
+  // A provider read shows each key's secret_hint; echoing it back is harmless.
+  if (Array.isArray(out.keys)) out.keys = out.keys.map((k: unknown) => (isObject(k) ? withoutField(k, "secret_hint") : k));
   return out;
+}
+
+function withoutField(o: Record<string, unknown>, field: string): Record<string, unknown> {
+  const { [field]: _dropped, ...rest } = o;
+  return rest;
 }
 
 function parseInput(kind: Kind, body: unknown): Record<string, unknown> {
@@ -64,15 +81,26 @@ function parseInput(kind: Kind, body: unknown): Record<string, unknown> {
   return result.data as Record<string, unknown>;
 }
 
-/** Turns validated input into what the store keeps; credentials swap their key for its hash. */
-function toStoreData<K extends Kind>(kind: K, input: Record<string, unknown>, existing?: EntityMap[K]): { data: EntityData<K>; key?: string } {
+/** Turns validated input into what the store keeps; credentials swap their key for its hash, providers seal their secrets. */
+function toStoreData<K extends Kind>(
+  kind: K,
+  input: Record<string, unknown>,
+  ctx: WriteContext,
+  existing?: EntityMap[K],
+): { data: EntityData<K>; key?: string } {
+  if (kind === "providers") {
+    const provider = input as z.output<typeof ProviderInput>;
+    const keys = sealProviderKeys(provider.keys, (existing as Provider | undefined)?.keys ?? [], ctx.secrets);
+    return { data: { ...provider, keys } as unknown as EntityData<K> };
+  }
   if (kind !== "credentials") return { data: input as EntityData<K> };
   const prepared = prepareCredential(input as z.output<typeof CredentialInput>, existing as Credential | undefined);
   return { data: prepared.data as EntityData<K>, ...(prepared.key !== undefined ? { key: prepared.key } : {}) };
 }
 
-function storedDocument(entity: Record<string, unknown>): Record<string, unknown> {
+function storedDocument(kind: Kind, entity: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, created_at: _c, updated_at: _u, key_hash: _h, key_prefix: _p, ...doc } = entity;
+  if (kind === "providers") doc.keys = editableProviderKeys((entity as unknown as Provider).keys);
   return doc;
 }
 
@@ -117,7 +145,7 @@ export async function getEntity(store: Store, kind: Kind, ref: string): Promise<
   return { status: 200, body: publicView(kind, await mustFind(store, kind, ref)) };
 }
 
-export async function createEntity(store: Store, kind: Kind, body: unknown): Promise<Result> {
+export async function createEntity(store: Store, kind: Kind, body: unknown, ctx: WriteContext = {}): Promise<Result> {
   const { id, ...rest } = withoutReadOnly(requireObject(body));
   if (id !== undefined && (typeof id !== "string" || !ID_PATTERN.test(id))) {
     throw new WaygateError("validation_failed", "invalid id", {
@@ -126,14 +154,14 @@ export async function createEntity(store: Store, kind: Kind, body: unknown): Pro
   }
   return store.transaction(async (tx) => {
     const input = parseInput(kind, await resolveRefs(tx, kind, rest));
-    const { data, key } = toStoreData(kind, input);
+    const { data, key } = toStoreData(kind, input, ctx);
     const created = await tx.create(kind, data, typeof id === "string" ? id : newId());
     const view = publicView(kind, created) as Record<string, unknown>;
     return { status: 201, body: key !== undefined ? { ...view, key } : view };
   });
 }
 
-export async function replaceEntity(store: Store, kind: Kind, ref: string, body: unknown): Promise<Result> {
+export async function replaceEntity(store: Store, kind: Kind, ref: string, body: unknown, ctx: WriteContext = {}): Promise<Result> {
   const { id, ...rest } = withoutReadOnly(requireObject(body));
   return store.transaction(async (tx) => {
     const existing = await mustFind(tx, kind, ref);
@@ -143,11 +171,11 @@ export async function replaceEntity(store: Store, kind: Kind, ref: string, body:
       });
     }
     const input = parseInput(kind, await resolveRefs(tx, kind, rest));
-    return write(tx, kind, existing, input);
+    return write(tx, kind, existing, input, ctx);
   });
 }
 
-export async function patchEntity(store: Store, kind: Kind, ref: string, patch: unknown): Promise<Result> {
+export async function patchEntity(store: Store, kind: Kind, ref: string, patch: unknown, ctx: WriteContext = {}): Promise<Result> {
   const { id, ...rest } = withoutReadOnly(requireObject(patch));
   return store.transaction(async (tx) => {
     const existing = await mustFind(tx, kind, ref);
@@ -156,14 +184,14 @@ export async function patchEntity(store: Store, kind: Kind, ref: string, patch: 
         details: [{ path: "id", message: `must be '${existing.id}' or absent` }],
       });
     }
-    const merged = mergePatch(storedDocument(existing as unknown as Record<string, unknown>), await resolveRefs(tx, kind, rest));
-    return write(tx, kind, existing, parseInput(kind, merged));
+    const merged = mergePatch(storedDocument(kind, existing as unknown as Record<string, unknown>), await resolveRefs(tx, kind, rest));
+    return write(tx, kind, existing, parseInput(kind, merged), ctx);
   });
 }
 
-async function write<K extends Kind>(tx: StoreOps, kind: K, existing: EntityMap[K], input: Record<string, unknown>): Promise<Result> {
+async function write<K extends Kind>(tx: StoreOps, kind: K, existing: EntityMap[K], input: Record<string, unknown>, ctx: WriteContext): Promise<Result> {
   // A key sent on update rotates the credential; the caller already knows it, so it is not echoed.
-  const { data } = toStoreData(kind, input, existing);
+  const { data } = toStoreData(kind, input, ctx, existing);
   const updated = await tx.update(kind, existing.id, data);
   return { status: 200, body: publicView(kind, updated) };
 }

@@ -3,6 +3,7 @@
  * so the OpenAPI document can never drift from validation.
  */
 import { z } from "zod";
+import { ProviderInput, ProviderKeySpec } from "../config/ai-entities.ts";
 import { CredentialInput, INPUT_SCHEMAS, type Kind } from "../config/entities.ts";
 import { ERROR_STATUS } from "../core/errors.ts";
 
@@ -20,6 +21,9 @@ export const SINGULAR: Record<Kind, string> = {
   applications: "Application",
   credentials: "Credential",
   subscriptions: "Subscription",
+  providers: "Provider",
+  virtual_models: "VirtualModel",
+  model_overrides: "ModelOverride",
 };
 
 const PublicCredential = CredentialInput.omit({ key: true }).extend({
@@ -27,9 +31,16 @@ const PublicCredential = CredentialInput.omit({ key: true }).extend({
   key_prefix: z.string().describe("The first characters of the key, to recognise it; the key itself is never returned after create"),
 });
 
+const PublicProviderKey = ProviderKeySpec.omit({ secret: true, session_token: true }).extend({
+  secret_hint: z.string().optional().describe("The last characters of the secret, to tell keys apart; the secret itself is never returned"),
+});
+
+const PublicProvider = ProviderInput.extend({ ...meta, keys: z.array(PublicProviderKey) });
+
 /** What a read returns for each kind. */
 export function entitySchema(kind: Kind): z.ZodType {
   if (kind === "credentials") return PublicCredential;
+  if (kind === "providers") return PublicProvider;
   return INPUT_SCHEMAS[kind].extend(meta);
 }
 

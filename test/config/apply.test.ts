@@ -31,6 +31,9 @@ for (const backend of await availableBackends()) {
         applications: { created: 1, updated: 0, deleted: 0 },
         credentials: { created: 2, updated: 0, deleted: 0 },
         subscriptions: { created: 2, updated: 0, deleted: 0 },
+        providers: { created: 0, updated: 0, deleted: 0 },
+        virtual_models: { created: 0, updated: 0, deleted: 0 },
+        model_overrides: { created: 0, updated: 0, deleted: 0 },
       });
       const billing = await store.getByName("services", "billing");
       const maintenance = await store.getByName("services", "billing-maintenance");

@@ -3,6 +3,7 @@
  * none of it. When nothing differs no transaction is opened, so applying
  * the same file twice leaves the revision alone.
  */
+import type { SecretBox } from "../../core/secrets.ts";
 import type { Kind } from "../entities.ts";
 import type { Store, StoreOps } from "../../store/store.ts";
 import { readAll } from "./current.ts";
@@ -20,9 +21,20 @@ export interface ApplySummary {
   operations: Op[];
 }
 
-export async function planConfig(ops: StoreOps, cfg: WaygateConfig): Promise<Op[]> {
+export interface ApplyOptions {
+  dryRun?: boolean;
+  /** Seals provider key secrets (see desiredState). */
+  secrets?: SecretBox;
+}
+
+export async function planConfig(ops: StoreOps, cfg: WaygateConfig, secrets?: SecretBox): Promise<Op[]> {
   const current = await readAll(ops);
-  return planChanges(desiredState(cfg, current), current);
+  return planChanges(desiredState(cfg, current, secrets), current);
+}
+
+/** Whether applying the file needs the master key: some provider key carries a secret. */
+export function configHasSecrets(cfg: WaygateConfig): boolean {
+  return cfg.providers.some((p) => p.keys.some((k) => k.secret !== undefined || k.session_token !== undefined));
 }
 
 async function execute(tx: StoreOps, ops: Op[]): Promise<void> {
@@ -33,14 +45,14 @@ async function execute(tx: StoreOps, ops: Op[]): Promise<void> {
   }
 }
 
-export async function applyConfig(store: Store, cfg: WaygateConfig, opts: { dryRun?: boolean } = {}): Promise<ApplySummary> {
-  const preview = await planConfig(store, cfg);
+export async function applyConfig(store: Store, cfg: WaygateConfig, opts: ApplyOptions = {}): Promise<ApplySummary> {
+  const preview = await planConfig(store, cfg, opts.secrets);
   if (preview.length === 0 || opts.dryRun) {
     return { changed: false, revision: await store.revision(), kinds: summarize(preview), operations: preview };
   }
   // Planned again inside the transaction: another writer may have changed the store since the preview.
   const applied = await store.transaction(async (tx) => {
-    const ops = await planConfig(tx, cfg);
+    const ops = await planConfig(tx, cfg, opts.secrets);
     await execute(tx, ops);
     return ops;
   });

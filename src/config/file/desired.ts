@@ -7,6 +7,8 @@
 import type { EntityMap, Kind } from "../entities.ts";
 import { newId } from "../../core/ids.ts";
 import { hashApiKey, keyPrefix } from "../../core/keys.ts";
+import type { SecretBox } from "../../core/secrets.ts";
+import { sealProviderKeys } from "../provider-keys.ts";
 import type { EntityData } from "../../store/store.ts";
 import { type Entities, identityKeys, ownedKey } from "./current.ts";
 import type { WaygateConfig } from "./schema.ts";
@@ -27,7 +29,12 @@ function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function desiredState(cfg: WaygateConfig, current: Entities): Desired {
+/**
+ * `secrets` seals provider key secrets; a file with secrets and no box fails
+ * with secrets_unavailable. An unchanged secret keeps its stored ciphertext,
+ * so applying the same file twice writes nothing.
+ */
+export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: SecretBox): Desired {
   const existing = identityKeys(current);
   const idOf = <K extends Kind>(kind: K, key: string): string => (existing[kind].get(key) as EntityMap[K] | undefined)?.id ?? newId();
   const ids = {
@@ -43,7 +50,18 @@ export function desiredState(cfg: WaygateConfig, current: Entities): Desired {
     return id;
   };
 
-  const out: Desired = { teams: [], upstreams: [], services: [], routes: [], applications: [], credentials: [], subscriptions: [] };
+  const out: Desired = {
+    teams: [],
+    upstreams: [],
+    services: [],
+    routes: [],
+    applications: [],
+    credentials: [],
+    subscriptions: [],
+    providers: [],
+    virtual_models: [],
+    model_overrides: [],
+  };
   for (const t of cfg.teams) out.teams.push({ id: mustRef(ids.teams, t.name), key: t.name, label: t.name, data: compact(t) });
   for (const { team, ...u } of cfg.upstreams) {
     out.upstreams.push({ id: mustRef(ids.upstreams, u.name), key: u.name, label: u.name, data: compact({ ...u, team_id: ref(ids.teams, team) }) });
@@ -95,6 +113,17 @@ export function desiredState(cfg: WaygateConfig, current: Entities): Desired {
         data: { application_id: applicationId, service_id: mustRef(ids.services, s.service), status: s.status },
       });
     }
+  }
+  for (const { team, keys, ...p } of cfg.providers) {
+    const before = existing.providers.get(p.name);
+    const sealed = sealProviderKeys(keys, before?.keys ?? [], secrets).map((k) => compact(k));
+    out.providers.push({ id: idOf("providers", p.name), key: p.name, label: p.name, data: compact({ ...p, team_id: ref(ids.teams, team), keys: sealed }) });
+  }
+  for (const { team, ...m } of cfg.virtual_models) {
+    out.virtual_models.push({ id: idOf("virtual_models", m.name), key: m.name, label: m.name, data: compact({ ...m, team_id: ref(ids.teams, team) }) });
+  }
+  for (const o of cfg.model_overrides) {
+    out.model_overrides.push({ id: idOf("model_overrides", o.name), key: o.name, label: o.name, data: compact(o) });
   }
   return out;
 }

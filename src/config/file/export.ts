@@ -1,16 +1,29 @@
 /**
  * Writes the store as a waygate.yaml text that validates and applies back to
  * the same store contents. References become names, defaults are left out,
- * credentials appear as key_hash (their keys were never stored), and the
- * order is by name so two exports of equal stores are equal texts.
+ * credentials appear as key_hash (their keys were never stored), provider
+ * secrets as `${WAYGATE_SECRET_<PROVIDER>_<KEY>}` placeholders (secrets never
+ * land in an exported file), and the order is by name so two exports of
+ * equal stores are equal texts.
  */
 import { Document, isScalar, visit } from "yaml";
 import type { z } from "zod";
+import type { Provider } from "../ai-entities.ts";
 import type { EntitySet } from "../entities.ts";
 import type { Store } from "../../store/store.ts";
 import { escapeInterpolation } from "./interpolate.ts";
 import { pruneObject } from "./prune.ts";
-import { ApplicationFile, CredentialFile, RouteFile, ServiceFile, TeamFile, UpstreamFile } from "./schema.ts";
+import {
+  ApplicationFile,
+  CredentialFile,
+  ModelOverrideFile,
+  ProviderFile,
+  RouteFile,
+  ServiceFile,
+  TeamFile,
+  UpstreamFile,
+  VirtualModelFile,
+} from "./schema.ts";
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -86,7 +99,51 @@ export function toConfigDocument(set: EntitySet): Record<string, unknown> {
       return entry(ApplicationFile, { name: a.name, team: nameOf(team, a.team_id) }, a, ["team_id"], { credentials, subscriptions });
     });
   }
-  return escapeStrings(doc) as Record<string, unknown>;
+  const providers = [...set.providers].sort(byName);
+  if (providers.length > 0) {
+    doc.providers = providers.map((p) => {
+      const keys = p.keys.map(({ secret_enc: _s, session_token_enc: _t, secret_hint: _h, ...k }) => k);
+      return entry(ProviderFile, { name: p.name, kind: p.kind, team: nameOf(team, p.team_id) }, { ...p, keys }, ["team_id"]);
+    });
+  }
+  if (set.virtual_models.length > 0) {
+    doc.virtual_models = [...set.virtual_models]
+      .sort(byName)
+      .map((m) => entry(VirtualModelFile, { name: m.name, team: nameOf(team, m.team_id) }, m, ["team_id"]));
+  }
+  if (set.model_overrides.length > 0) doc.model_overrides = [...set.model_overrides].sort(byName).map((o) => entry(ModelOverrideFile, { name: o.name }, o, []));
+  const escaped = escapeStrings(doc) as Record<string, unknown>;
+  if (Array.isArray(escaped.providers)) escaped.providers = escaped.providers.map((e, i) => withSecretPlaceholders(e as Record<string, unknown>, providers[i]!));
+  return escaped;
+}
+
+/** Environment variable names are upper case letters, digits and underscores. */
+function envPart(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+/** The variable an exported file names for a provider key's secret. */
+export function secretEnvName(provider: string, key: string): string {
+  return `WAYGATE_SECRET_${envPart(provider)}_${envPart(key)}`;
+}
+
+/** The variable an exported file names for a provider key's AWS session token. */
+export function sessionTokenEnvName(provider: string, key: string): string {
+  return `WAYGATE_SESSION_TOKEN_${envPart(provider)}_${envPart(key)}`;
+}
+
+/** Added after escaping, since these `${…}` are meant to be interpolated. */
+function withSecretPlaceholders(exported: Record<string, unknown>, provider: Provider): Record<string, unknown> {
+  if (!Array.isArray(exported.keys)) return exported;
+  const keys = exported.keys.map((k: Record<string, unknown>, i: number) => {
+    const stored = provider.keys[i];
+    const { name, ...rest } = k;
+    const out: Record<string, unknown> = { name };
+    if (stored?.secret_enc !== undefined) out.secret = `\${${secretEnvName(provider.name, stored.name)}}`;
+    if (stored?.session_token_enc !== undefined) out.session_token = `\${${sessionTokenEnvName(provider.name, stored.name)}}`;
+    return { ...out, ...rest };
+  });
+  return { ...exported, keys };
 }
 
 /** YAML text of a config document; short lists of plain values stay on one line (`methods: [GET, POST]`). */

@@ -13,9 +13,20 @@ export type Op =
   | { action: "create" | "update"; kind: Kind; id: string; label: string; data: EntityData<Kind> }
   | { action: "delete"; kind: Kind; id: string; label: string };
 
-const WRITE_ORDER: Kind[] = ["teams", "upstreams", "services", "routes", "applications", "credentials", "subscriptions"];
+const WRITE_ORDER: Kind[] = [
+  "teams",
+  "upstreams",
+  "services",
+  "routes",
+  "applications",
+  "credentials",
+  "subscriptions",
+  "providers",
+  "virtual_models",
+  "model_overrides",
+];
 const EARLY_DELETES: Kind[] = ["subscriptions", "credentials"];
-const LATE_DELETES: Kind[] = ["routes", "services", "applications", "upstreams", "teams"];
+const LATE_DELETES: Kind[] = ["routes", "services", "applications", "upstreams", "virtual_models", "providers", "model_overrides", "teams"];
 
 /** JSON with sorted keys and no undefined fields, so equal documents compare equal. */
 export function canonical(value: unknown): string {

@@ -4,6 +4,7 @@
  * allowed: the gateway cuts them at run time, and the admin API accepts them.
  */
 import { hashApiKey } from "../../core/keys.ts";
+import type { RouteNode } from "../ai-entities.ts";
 import type { FilePath } from "./paths.ts";
 import { formatPath } from "./paths.ts";
 import type { WaygateConfig } from "./schema.ts";
@@ -73,5 +74,34 @@ export function checkReferences(cfg: WaygateConfig): ReferenceIssue[] {
       services.check(s.service, ["applications", i, "subscriptions", j]);
     });
   });
+  const providers = new NameIndex("provider", issues);
+  const models = new NameIndex("virtual model", issues);
+  const overrides = new NameIndex("model override", issues);
+  cfg.providers.forEach((p, i) => {
+    providers.add(p.name, ["providers", i, "name"]);
+    teams.check(p.team, ["providers", i, "team"]);
+    const keyNames = new NameIndex("key", issues, ` in provider '${p.name}'`);
+    p.keys.forEach((k, j) => keyNames.add(k.name, ["providers", i, "keys", j, "name"]));
+  });
+  cfg.virtual_models.forEach((m, i) => {
+    models.add(m.name, ["virtual_models", i, "name"]);
+    teams.check(m.team, ["virtual_models", i, "team"]);
+    for (const target of routeTargets(m.route, ["virtual_models", i, "route"])) providers.check(target.provider, [...target.path, "provider"]);
+  });
+  cfg.model_overrides.forEach((o, i) => overrides.add(o.name, ["model_overrides", i, "name"]));
   return issues;
+}
+
+/** Every target node of a route tree, with its path in the file. */
+function routeTargets(node: RouteNode, path: FilePath): { provider: string; path: FilePath }[] {
+  switch (node.type) {
+    case "target":
+      return [{ provider: node.provider, path }];
+    case "conditional": {
+      const out = node.rules.flatMap((r, i) => routeTargets(r.then, [...path, "rules", i, "then"]));
+      return node.default ? [...out, ...routeTargets(node.default, [...path, "default"])] : out;
+    }
+    default:
+      return node.targets.flatMap((t, i) => routeTargets(t, [...path, "targets", i]));
+  }
 }

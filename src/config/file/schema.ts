@@ -5,6 +5,7 @@
  * in their application.
  */
 import { z } from "zod";
+import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "../ai-entities.ts";
 import { ApplicationInput, CredentialInput, RouteInput, ServiceInput, SubscriptionInput, TeamInput, UpstreamInput } from "../entities.ts";
 
 const name = TeamInput.shape.name;
@@ -54,12 +55,22 @@ export const ApplicationFile = ApplicationInput.omit({ team_id: true }).extend({
   subscriptions: z.array(SubscriptionFile).default([]),
 });
 
+/** Key secrets are written as `secret: "${ENV_VAR}"`; the apply encrypts them with the master key. */
+export const ProviderFile = ProviderInput.omit({ team_id: true }).extend({ team: name.optional() });
+
+export const VirtualModelFile = VirtualModelInput.omit({ team_id: true }).extend({ team: name.optional() });
+
+export const ModelOverrideFile = ModelOverrideInput;
+
 export const ConfigFile = z.strictObject({
   version: z.literal(1, { error: "must be 1" }),
   teams: z.array(TeamFile).default([]),
   upstreams: z.array(UpstreamFile).default([]),
   services: z.array(ServiceFile).default([]),
   applications: z.array(ApplicationFile).default([]),
+  providers: z.array(ProviderFile).default([]),
+  virtual_models: z.array(VirtualModelFile).default([]),
+  model_overrides: z.array(ModelOverrideFile).default([]),
 });
 
 export type WaygateConfig = z.output<typeof ConfigFile>;
@@ -67,3 +78,4 @@ export type ServiceConfig = z.output<typeof ServiceFile>;
 export type RouteConfig = z.output<typeof RouteFile>;
 export type ApplicationConfig = z.output<typeof ApplicationFile>;
 export type CredentialConfig = z.output<typeof CredentialFile>;
+export type ProviderConfig = z.output<typeof ProviderFile>;
