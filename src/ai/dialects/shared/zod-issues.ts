@@ -49,17 +49,9 @@ function describe(issue: Issue): string {
     return `must be one of ${options.map((o) => `'${String(o)}'`).join(", ")}`;
   }
   if (issue.code === "unrecognized_keys") return `unknown field(s): ${issue.keys.join(", ")}`;
-  if (issue.code === "invalid_type") {
-    if (issue.input === undefined) return "is required";
-    return `expected ${issue.expected}, received ${typeName(issue.input)}`;
-  }
+  // zod words a missing field as a type error against `undefined`.
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return "is required";
   return issue.message.replace(/^Invalid input: /, "");
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  return typeof v;
 }
 
 export function issueToParseError(issues: readonly Issue[]): DialectParseError {
