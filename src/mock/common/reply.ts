@@ -43,3 +43,13 @@ export function replyChars(reply: MockReply): number {
   if (reply.kind === "text") return reply.text.length;
   return reply.calls.reduce((n, c) => n + c.name.length + c.arguments.length, 0);
 }
+
+/**
+ * Honors a max-tokens limit the way models do: the text is cut at
+ * `maxTokens * 4` characters and the answer ends for length. Tool calls
+ * are never cut.
+ */
+export function limitReply(reply: MockReply, maxTokens: number | undefined): { reply: MockReply; truncated: boolean } {
+  if (reply.kind !== "text" || maxTokens === undefined || reply.text.length <= maxTokens * 4) return { reply, truncated: false };
+  return { reply: { kind: "text", text: reply.text.slice(0, Math.max(0, maxTokens * 4)) }, truncated: true };
+}
