@@ -33,9 +33,11 @@ export function parseChatCompletion(body: unknown, req: ChatRequest, provider: s
 function parseChoice(choice: JsonObject, position: number): ChatChoice {
   const message = obj(choice.message) ?? {};
   const toolCalls = parseToolCalls(message.tool_calls);
+  const text = contentText(message.content);
   const out: ChatChoice = {
     index: num(choice.index) ?? position,
-    message: { content: contentText(message.content) ?? null },
+    // Mistral answers "" beside tool calls where OpenAI answers null.
+    message: { content: text === undefined || (text === "" && toolCalls.length > 0) ? null : text },
     finishReason: openAiFinishReason(str(choice.finish_reason), toolCalls.length > 0),
   };
   if (toolCalls.length > 0) out.message.toolCalls = toolCalls;
