@@ -5,10 +5,11 @@
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, err, out } from "./command.ts";
 import { configCommand } from "./config-command.ts";
 import { migrate } from "./migrate.ts";
+import { mockProviders } from "./mock-providers.ts";
 import { secretsCommand } from "./secrets-rotate.ts";
 import { version } from "./version.ts";
 
-const COMMANDS: Command[] = [configCommand, secretsCommand, migrate, version];
+const COMMANDS: Command[] = [configCommand, secretsCommand, migrate, mockProviders, version];
 
 const SERVE_SUMMARY = "Run the gateway and the admin API";
 
