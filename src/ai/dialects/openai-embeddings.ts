@@ -19,9 +19,9 @@ const embeddingsBodySchema = z.object({
   model: z.string().min(1),
   input: z.union([
     z.string().min(1),
-    z.array(z.string().min(1)).min(1).max(MAX_INPUTS),
+    z.array(z.string().min(1)).min(1),
     tokens,
-    z.array(tokens).min(1).max(MAX_INPUTS),
+    z.array(tokens).min(1),
   ]),
   dimensions: z.number().int().min(1).nullish(),
   encoding_format: z.enum(["float", "base64"]).nullish(),
@@ -43,6 +43,10 @@ export function parseEmbeddings(body: unknown): ParsedEmbeddings {
   const parsed = embeddingsBodySchema.safeParse(body);
   if (!parsed.success) return { ok: false, error: issueToParseError(parsed.error.issues) };
   const b = parsed.data;
+  // Checked here rather than in the union, where an over-long string array would be reported as a bad token array.
+  if (Array.isArray(b.input) && typeof b.input[0] !== "number" && b.input.length > MAX_INPUTS) {
+    return { ok: false, error: { param: "input", message: `Invalid value for 'input': at most ${MAX_INPUTS} inputs per request` } };
+  }
   let input: string[];
   if (typeof b.input === "string") input = [b.input];
   else if (b.input.every((x): x is string => typeof x === "string")) input = b.input;
