@@ -1,4 +1,5 @@
 import { createAdminHandler } from "../../src/control/handler.ts";
+import type { SecretBox } from "../../src/core/secrets.ts";
 import type { Store } from "../../src/store/store.ts";
 
 export const TOKEN = "test-admin-token-0123456789";
@@ -17,8 +18,8 @@ export interface AdminServer {
 }
 
 /** The admin handler on a real socket, as `waygate serve` mounts it. */
-export function startAdmin(store: Store, health: () => unknown[] = () => []): AdminServer {
-  const handler = createAdminHandler({ store, adminToken: TOKEN, health });
+export function startAdmin(store: Store, health: () => unknown[] = () => [], secrets?: SecretBox): AdminServer {
+  const handler = createAdminHandler({ store, adminToken: TOKEN, health, ...(secrets ? { secrets } : {}) });
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: handler });
   const url = `http://127.0.0.1:${server.port}`;
   return {
