@@ -75,7 +75,8 @@ install_tools
 NPROC="$(nproc)"
 if [ "$NPROC" -ge 2 ]; then
   PROXY_CPU=0
-  LOAD_CPUS="1-$((NPROC - 1))"
+  LOAD_CPUS="1"
+  [ "$NPROC" -gt 2 ] && LOAD_CPUS="1-$((NPROC - 1))"
   NGINX_AFFINITY=1   # worker_cpu_affinity mask: CPU 0
 else
   log "warning: only one CPU; the proxy, upstream and load generator share it"

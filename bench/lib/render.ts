@@ -98,7 +98,7 @@ export function renderResults(summary: Summary, machine: Machine, params: Params
   out.push("");
   for (const v of summary.verdicts) {
     const mark = v.met === undefined ? "not measured" : v.met ? "met" : "**not met**";
-    out.push(`- ${v.what}: ${v.value} (target ${v.target}): ${mark}`);
+    out.push(`- ${v.what}: ${v.value} (target ${v.target}): ${mark}` + (v.caveat ? `; unreliable: ${v.caveat}` : ""));
   }
   if (notes.length > 0) {
     out.push("");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { OpenLoopReport, TargetName, TargetResult, WrkReport } from "./results.ts";
-import { median, summarize } from "./summary.ts";
+import { latencyInterference, median, summarize, throughputInterference } from "./summary.ts";
 
 function wrk(rps: number, p99us: number, status = 0): WrkReport {
   return {
@@ -81,6 +81,27 @@ describe("summarize", () => {
     expect(only.vsBun).toEqual([]);
     expect(only.verdicts.map((v) => v.met)).toEqual([undefined]);
   });
+});
+
+test("a measurement is flagged when other processes used the proxy's core", () => {
+  const quiet = target("waygate", 10_000, { cpuTicks: 900, p99s: [500] });
+  quiet.cpu = { cpu_ticks: 900, clk_tck: 100, proxy_cpu_busy_pct: 99 };
+  quiet.fixedCpu = { proxy_cpu_busy_pct: 30, proxy_own_pct: 25 };
+  const noisy = target("waygate-auth", 10_000, { cpuTicks: 500, p99s: [500] });
+  noisy.cpu = { cpu_ticks: 500, clk_tck: 100, proxy_cpu_busy_pct: 95 };
+  noisy.fixedCpu = { proxy_cpu_busy_pct: 60, proxy_own_pct: 20 };
+  const direct = target("direct", 10_000, { p99s: [300] });
+  direct.fixedCpu = { proxy_cpu_busy_pct: 2, proxy_own_pct: 0 };
+  const s = summarize([direct, target("nginx", 20_000, { cpuTicks: 1000 }), quiet, noisy]);
+  const rowOf = (n: TargetName) => s.rows.find((r) => r.name === n);
+  expect(throughputInterference(rowOf("waygate")!)).toBeUndefined();
+  expect(throughputInterference(rowOf("waygate-auth")!)).toBeCloseTo(45, 9);
+  expect(latencyInterference(rowOf("waygate-auth")!)).toBe(40);
+  expect(latencyInterference(rowOf("direct")!)).toBeUndefined();
+  expect(s.verdicts[0]?.caveat).toContain("45% of the proxy core during waygate-auth");
+  const p99 = s.verdicts.filter((v) => v.what.includes("added p99"));
+  expect(p99[0]?.caveat).toBeUndefined();
+  expect(p99[1]?.caveat).toContain("40%");
 });
 
 test("median of odd and even counts", () => {
