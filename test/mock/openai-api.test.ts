@@ -104,3 +104,17 @@ describe("simulated OpenAI responses API", () => {
     expect(JSON.parse(res.output_text)).toEqual({ ok: false });
   });
 });
+
+describe("simulated OpenAI responses API limits", () => {
+  test("max_output_tokens and content_filter end incomplete", async () => {
+    const cut = await client.responses.create({ model: "gpt-4.1", input: "hello", max_output_tokens: 2 });
+    expect(cut.status).toBe("incomplete");
+    expect(cut.incomplete_details?.reason).toBe("max_output_tokens");
+    expect(cut.output_text).toBe("[openai:");
+    mock.control.faults.push({ kind: "content_filter" });
+    const stream = await client.responses.create({ model: "gpt-4.1", input: "hello", stream: true });
+    const types = [];
+    for await (const e of stream) types.push(e.type);
+    expect(types).toEqual(["response.created", "response.in_progress", "response.incomplete"]);
+  });
+});

@@ -10,7 +10,8 @@ export interface ResponsesAnswer {
   created: number;
   model: string;
   reply: MockReply;
-  truncated: boolean;
+  /** Why the response is incomplete, if it is. */
+  incomplete?: "max_output_tokens" | "content_filter";
   /** One output item per text message or function call, with their ids. */
   items: OutputItem[];
   usage: MockUsage;
@@ -21,14 +22,27 @@ export type OutputItem =
   | { type: "message"; id: string; text: string }
   | { type: "function_call"; id: string; call_id: string; name: string; arguments: string };
 
-export function responsesAnswer(body: JsonObject, s: ConversationSummary): ResponsesAnswer {
+/** `filtered`: a content_filter fault; the response ends incomplete with no output, as OpenAI's does. */
+export function responsesAnswer(body: JsonObject, s: ConversationSummary, filtered = false): ResponsesAnswer {
   const maxTokens = typeof body.max_output_tokens === "number" ? body.max_output_tokens : undefined;
-  const { reply, truncated } = limitReply(planReply(s), maxTokens);
+  const { reply, truncated } = filtered ? { reply: { kind: "text", text: "" } as MockReply, truncated: false } : limitReply(planReply(s), maxTokens);
   const items: OutputItem[] =
-    reply.kind === "text"
-      ? [{ type: "message", id: prefixedId("msg_", 32), text: reply.text }]
-      : reply.calls.map((c) => ({ type: "function_call", id: prefixedId("fc_", 32), call_id: prefixedId("call_", 24), name: c.name, arguments: c.arguments }));
-  return { id: prefixedId("resp_", 32), created: nowSeconds(), model: s.model, reply, truncated, items, usage: mockUsage(s, reply), request: body };
+    filtered
+      ? []
+      : reply.kind === "text"
+        ? [{ type: "message", id: prefixedId("msg_", 32), text: reply.text }]
+        : reply.calls.map((c) => ({ type: "function_call", id: prefixedId("fc_", 32), call_id: prefixedId("call_", 24), name: c.name, arguments: c.arguments }));
+  const incomplete = filtered ? "content_filter" : truncated ? "max_output_tokens" : undefined;
+  return {
+    id: prefixedId("resp_", 32),
+    created: nowSeconds(),
+    model: s.model,
+    reply,
+    ...(incomplete ? { incomplete } : {}),
+    items,
+    usage: mockUsage(s, reply),
+    request: body,
+  };
 }
 
 export function outputItemJson(item: OutputItem, status: "in_progress" | "completed"): Record<string, unknown> {
@@ -44,7 +58,7 @@ export function outputText(text: string): Record<string, unknown> {
 
 export function responseJson(a: ResponsesAnswer, state: "in_progress" | "completed"): Record<string, unknown> {
   const done = state === "completed";
-  const status = done ? (a.truncated ? "incomplete" : "completed") : "in_progress";
+  const status = done ? (a.incomplete ? "incomplete" : "completed") : "in_progress";
   const r = a.request;
   return {
     id: a.id,
@@ -53,7 +67,7 @@ export function responseJson(a: ResponsesAnswer, state: "in_progress" | "complet
     status,
     background: false,
     error: null,
-    incomplete_details: done && a.truncated ? { reason: "max_output_tokens" } : null,
+    incomplete_details: done && a.incomplete ? { reason: a.incomplete } : null,
     instructions: typeof r.instructions === "string" ? r.instructions : null,
     max_output_tokens: typeof r.max_output_tokens === "number" ? r.max_output_tokens : null,
     model: a.model,

@@ -16,7 +16,7 @@ export async function handleResponses(req: Request, body: JsonObject, ctl: MockC
   if (early) return early;
   const error = faultError(fault);
   if (error) return error;
-  const answer = responsesAnswer(body, summary);
+  const answer = responsesAnswer(body, summary, fault?.kind === "content_filter");
   if (body.stream !== true) return jsonResponse(responseJson(answer, "completed"));
   return streamResponse(responsesEvents(answer), { ...streamTiming(fault), contentType: "text/event-stream", signal: req.signal });
 }

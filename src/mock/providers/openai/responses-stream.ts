@@ -5,7 +5,7 @@
  * output_text.delta (~3 words each), output_text.done, content_part.done,
  * for a function call function_call_arguments.delta (8-character pieces)
  * and .done; output_item.done; finally response.completed (or
- * response.incomplete when cut by max_output_tokens).
+ * response.incomplete when cut by max_output_tokens or a content filter).
  */
 import { sseEvent } from "../../../ai/sse/writer.ts";
 import { argumentPieces, textPieces } from "../../common/chunks.ts";
@@ -23,7 +23,7 @@ export function responsesEvents(a: ResponsesAnswer): string[] {
     else functionCallEvents(item, output_index, emit);
     emit("response.output_item.done", { output_index, item: outputItemJson(item, "completed") });
   });
-  emit(a.truncated ? "response.incomplete" : "response.completed", { response: responseJson(a, "completed") });
+  emit(a.incomplete ? "response.incomplete" : "response.completed", { response: responseJson(a, "completed") });
   return events;
 }
 
