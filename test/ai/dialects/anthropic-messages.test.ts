@@ -353,6 +353,29 @@ describe("the Anthropic SDK accepts what the dialect sends", () => {
     expect(final.usage).toMatchObject({ input_tokens: 472, output_tokens: 89 });
   });
 
+  test("tool calls only, with usage reported at the end: the SDK's totals come from message_delta", async () => {
+    server.reply(
+      200,
+      encodeAll([
+        { type: "start", id: "chatcmpl-77", model: "gpt-4o", created: 1 },
+        { type: "tool_call_start", choice: 0, tool: 0, id: "call_a", name: "f" },
+        { type: "tool_call_delta", choice: 0, tool: 0, arguments: '{"x":1}' },
+        { type: "tool_call_start", choice: 0, tool: 1, id: "call_b", name: "g" },
+        { type: "tool_call_delta", choice: 0, tool: 1, arguments: "{}" },
+        { type: "finish", choice: 0, reason: "tool_calls" },
+        { type: "usage", usage: { inputTokens: 30, outputTokens: 7, cachedInputTokens: 10 } },
+      ]),
+      SSE_HEADERS,
+    );
+    const final = await client.messages.stream({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+    expect(final.id).toBe("msg_chatcmpl-77");
+    expect(final.content as unknown).toEqual([
+      { type: "tool_use", id: "call_a", name: "f", input: { x: 1 } },
+      { type: "tool_use", id: "call_b", name: "g", input: {} },
+    ]);
+    expect(final.usage).toMatchObject({ input_tokens: 20, cache_read_input_tokens: 10, output_tokens: 7 });
+  });
+
   test("a mid-stream error raises the SDK's APIError with the type and message", async () => {
     const enc = anthropicMessages.streamEncoder("m", { includeUsage: true });
     server.reply(200, enc.event({ type: "text", choice: 0, text: "par" }) + enc.error("overloaded", "Overloaded"), SSE_HEADERS);

@@ -395,6 +395,26 @@ describe("the openai SDK accepts what the dialect sends", () => {
     expect(final.usage).toMatchObject({ input_tokens: 10, output_tokens: 5, total_tokens: 15 });
   });
 
+  test("a stream of parallel tool calls only", async () => {
+    server.reply(
+      200,
+      encodeAll([
+        { type: "tool_call_start", choice: 0, tool: 0, id: "call_a", name: "f" },
+        { type: "tool_call_delta", choice: 0, tool: 0, arguments: '{"x":1}' },
+        { type: "tool_call_start", choice: 0, tool: 1, id: "call_b", name: "g" },
+        { type: "finish", choice: 0, reason: "tool_calls" },
+      ]),
+      SSE_HEADERS,
+    );
+    const final = await client.responses.stream({ model: "m", input: "hi" }).finalResponse();
+    expect(final.output_text).toBe("");
+    expect(final.output.map((o) => (o.type === "function_call" ? [o.call_id, o.name, o.arguments, o.status] : o.type))).toEqual([
+      ["call_a", "f", '{"x":1}', "completed"],
+      ["call_b", "g", "", "completed"],
+    ]);
+    expect(final.usage).toBeNull();
+  });
+
   test("a mid-stream failure: the stream helper rejects with the error, raw iteration sees error then response.failed", async () => {
     const enc = openaiResponses.streamEncoder("m", { includeUsage: true });
     const text = enc.event({ type: "text", choice: 0, text: "par" }) + enc.error("upstream_error", "provider went away");

@@ -51,7 +51,8 @@ function describe(issue: Issue): string {
   if (issue.code === "unrecognized_keys") return `unknown field(s): ${issue.keys.join(", ")}`;
   // zod words a missing field as a type error against `undefined`.
   if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return "is required";
-  return issue.message.replace(/^Invalid input: /, "");
+  const text = issue.message.replace(/^Invalid input: /, "");
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 export function issueToParseError(issues: readonly Issue[]): DialectParseError {
