@@ -16,7 +16,7 @@ describe("built-in catalog", () => {
     expect(priced.length).toBeGreaterThanOrEqual(100);
     const sources = new Set(priced.map((m) => m.source));
     for (const s of ["openai", "anthropic", "google", "mistral", "cohere", "aws", "groq", "deepseek", "x-ai"]) expect(sources).toContain(s);
-    const kinds = new Set(priced.map((m) => m.provider));
+    const kinds = new Set<string>(priced.map((m) => m.provider));
     for (const k of ["openai", "anthropic", "gemini", "mistral", "cohere", "bedrock", "openai_compatible"]) expect(kinds).toContain(k);
     for (const m of priced) {
       expect(m.inputPerMTok!).toBeGreaterThanOrEqual(0);
