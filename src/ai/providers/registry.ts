@@ -5,7 +5,11 @@
  */
 import { WaygateError } from "../../core/errors.ts";
 import type { ProviderAdapter, ProviderKind } from "../provider.ts";
+import { adapter as anthropic } from "./anthropic/index.ts";
 import { adapter as azureOpenAi } from "./azure-openai/index.ts";
+import { adapter as bedrock } from "./bedrock/index.ts";
+import { adapter as cohere } from "./cohere/index.ts";
+import { adapter as gemini, vertexAdapter as vertex } from "./gemini/index.ts";
 import { adapter as mistral } from "./mistral/index.ts";
 import { adapter as openai } from "./openai/index.ts";
 import { adapter as openaiCompatible } from "./openai-compatible/index.ts";
@@ -15,6 +19,11 @@ const ADAPTERS: Partial<Record<ProviderKind, ProviderAdapter>> = {
   azure_openai: azureOpenAi,
   openai_compatible: openaiCompatible,
   mistral,
+  anthropic,
+  gemini,
+  vertex,
+  bedrock,
+  cohere,
 };
 
 export function adapterFor(kind: ProviderKind): ProviderAdapter {
