@@ -183,7 +183,7 @@ export function runStoreSuite(backend: Backend): void {
     crud(
       "virtual_models",
       async (s, name) => virtualModelData(`chat/${name}:latest`, { team_id: (await s.create("teams", teamData(`team-${name}`))).id }),
-      (d) => ({ ...d, route: { type: "target", provider: "openai-main", model: "gpt-4o-mini" }, team_id: undefined }),
+      (d): EntityData<"virtual_models"> => ({ ...d, route: { type: "target", provider: "openai-main", model: "gpt-4o-mini" }, team_id: undefined }),
       true,
     );
     crud("model_overrides", async (_s, name) => modelOverrideData(`openai/${name}`), (d) => ({ ...d, context_window: 64_000 }), true);
