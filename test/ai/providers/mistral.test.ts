@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import type { ProviderEndpoint } from "../../../src/ai/provider.ts";
+import type { DecodedStreamItem, ProviderEndpoint } from "../../../src/ai/provider.ts";
 import { adapter } from "../../../src/ai/providers/mistral/index.ts";
 import { mistralToolCallId } from "../../../src/ai/providers/mistral/tool-ids.ts";
-import type { ChatRequest } from "../../../src/ai/types.ts";
+import type { ChatRequest, ChatResponse } from "../../../src/ai/types.ts";
 import { bytesOf, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
 
 const dir = new URL("./fixtures/mistral/", import.meta.url);
@@ -53,7 +53,7 @@ describe("Mistral request", () => {
 
 describe("Mistral response and stream", () => {
   test("tool calls with an empty content string read as content null (golden)", async () => {
-    expect(adapter.chatResponse(await json("chat-response-tools.json"), unified)).toEqual((await json("chat-response-tools.unified.json")) as never);
+    expect(adapter.chatResponse(await json("chat-response-tools.json"), unified)).toEqual((await json("chat-response-tools.unified.json")) as ChatResponse);
   });
 
   test("thinking chunks are left out of the text; model_length is length", async () => {
@@ -67,7 +67,7 @@ describe("Mistral response and stream", () => {
       const bytes = bytesOf(await text(`${name}.sse`));
       const expected = await json(`${name}.events.json`);
       for (const chunks of [whole(bytes), bytewise(bytes), randomSplits(bytes, 3), randomSplits(bytes, 4)]) {
-        expect(drain(adapter.chatStream({ ...unified, stream: true }), chunks)).toEqual(expected as never);
+        expect(drain(adapter.chatStream({ ...unified, stream: true }), chunks)).toEqual(expected as DecodedStreamItem[]);
       }
     });
   }

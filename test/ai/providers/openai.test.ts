@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import type { ProviderEndpoint } from "../../../src/ai/provider.ts";
+import type { DecodedStreamItem, ProviderEndpoint } from "../../../src/ai/provider.ts";
 import { adapter } from "../../../src/ai/providers/openai/index.ts";
-import type { ChatRequest } from "../../../src/ai/types.ts";
+import type { ChatRequest, ChatResponse } from "../../../src/ai/types.ts";
 import { bytesOf, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
 
 const dir = new URL("./fixtures/openai/", import.meta.url);
@@ -85,7 +85,7 @@ describe("OpenAI request", () => {
 
 describe("OpenAI response", () => {
   test("the documented completion (text with logprobs, tool calls, cached and reasoning tokens) parses (golden)", async () => {
-    expect(adapter.chatResponse(await json("chat-response.json"), unified)).toEqual((await json("chat-response.unified.json")) as never);
+    expect(adapter.chatResponse(await json("chat-response.json"), unified)).toEqual((await json("chat-response.unified.json")) as ChatResponse);
   });
 
   test("a body without choices is a provider_error", () => {
@@ -104,7 +104,7 @@ describe("OpenAI response", () => {
 describe("OpenAI stream", () => {
   for (const name of ["stream-text", "stream-tools", "stream-logprobs-n2"]) {
     test(`${name}.sse decodes to ${name}.events.json in any split (golden)`, async () => {
-      expect(decodeAll(await text(`${name}.sse`))).toEqual((await json(`${name}.events.json`)) as never);
+      expect(decodeAll(await text(`${name}.sse`))).toEqual((await json(`${name}.events.json`)) as DecodedStreamItem[]);
     });
   }
 
@@ -186,7 +186,7 @@ describe("OpenAI stream", () => {
 
   test("CRLF line endings and a missing final blank line are accepted", async () => {
     const sse = (await text("stream-text.sse")).replaceAll("\n", "\r\n").replace(/\r\n\r\n$/, "");
-    expect(decodeAll(sse)).toEqual((await json("stream-text.events.json")) as never);
+    expect(decodeAll(sse)).toEqual((await json("stream-text.events.json")) as DecodedStreamItem[]);
   });
 });
 
