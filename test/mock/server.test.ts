@@ -10,7 +10,7 @@ describe("provider simulator server", () => {
   test("every registered provider has a unique prefix", () => {
     const prefixes = mock.handlers.map((h) => h.prefix);
     expect(new Set(prefixes).size).toBe(prefixes.length);
-    for (const name of ["openai", "azure", "mistral", "cohere"]) expect(mock.handlers.map((h) => h.name)).toContain(name);
+    for (const name of ["openai", "azure", "anthropic", "gemini", "mistral", "bedrock", "cohere"]) expect(mock.handlers.map((h) => h.name)).toContain(name);
   });
 
   test("an unknown prefix is a 404 listing the prefixes", async () => {
