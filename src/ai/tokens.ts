@@ -7,8 +7,25 @@
  * marked as one. Every part is counted once, so the cost is linear in the
  * size of the request.
  */
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { createRequire } from "node:module";
 import type { ChatRequest, ContentPart, Message, ToolDefinition } from "./types.ts";
+
+type Encoding = typeof import("gpt-tokenizer/encoding/o200k_base");
+
+// The encoding's rank table takes a few hundred milliseconds to load, and most
+// providers report usage, so it is loaded on the first estimate, not at start.
+const load = createRequire(import.meta.url);
+let encoding: Encoding | undefined;
+
+function tokenizer(): Encoding {
+  encoding ??= load("gpt-tokenizer/encoding/o200k_base") as Encoding;
+  return encoding;
+}
+
+/** Loads the tokenizer now, off the request path (e.g. once the gateway is serving). */
+export function preloadTokenizer(): void {
+  tokenizer();
+}
 
 /** User text may contain `<|endoftext|>` and the like; it is text, not a control token. */
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
@@ -24,7 +41,7 @@ const IMAGE_LOW = 85;
 const IMAGE_DEFAULT = 765;
 
 export function estimateTextTokens(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text, AS_TEXT);
+  return text.length === 0 ? 0 : tokenizer().countTokens(text, AS_TEXT);
 }
 
 function partTokens(part: ContentPart): number {
