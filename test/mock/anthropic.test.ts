@@ -1,20 +1,12 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { handler } from "../../src/mock/providers/anthropic.ts";
-import type { MockControl } from "../../src/mock/types.ts";
+import { startMockProviders } from "../../src/mock/server.ts";
 
-const ctl: MockControl = { faults: [], always: new Map(), requests: [] };
-const server = Bun.serve({
-  port: 0,
-  hostname: "127.0.0.1",
-  fetch(req) {
-    const path = new URL(req.url).pathname;
-    if (!path.startsWith(handler.prefix)) return new Response("no route", { status: 404 });
-    return handler.handle(req, path.slice(handler.prefix.length), ctl);
-  },
-});
-const baseURL = `http://127.0.0.1:${server.port}/anthropic`;
-afterAll(() => server.stop(true));
+const mock = startMockProviders({ hostname: "127.0.0.1", port: 0, handlers: [handler] });
+const ctl = mock.control;
+const baseURL = `${mock.url}/anthropic`;
+afterAll(() => mock.stop());
 beforeEach(() => {
   ctl.faults.length = 0;
   ctl.always.clear();
@@ -270,6 +262,39 @@ describe("anthropic errors", () => {
     const err = await stream.finalMessage().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
+  });
+
+  test("transport faults: reset drops the connection, timeout never answers, latency delays", async () => {
+    ctl.faults.push({ kind: "reset" });
+    const reset = await raw({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] }).then(
+      () => "answered",
+      () => "dropped",
+    );
+    expect(reset).toBe("dropped");
+
+    ctl.faults.push({ kind: "timeout" });
+    const slow = new Anthropic({ apiKey: "k", baseURL, maxRetries: 0, timeout: 300 });
+    const timedOut = await slow.messages.create({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(Anthropic.APIConnectionTimeoutError);
+
+    const started = Date.now();
+    const delayed = await client.messages.create({ model: "m", max_tokens: 100, messages: [{ role: "user", content: "[[mock:latency=150]] hi" }] });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(delayed.stop_reason).toBe("end_turn");
+  });
+
+  test("tool results followed by new user text in one message are a user turn, so tools are called again", async () => {
+    const msg = await client.messages.create({
+      model: "m",
+      max_tokens: 100,
+      tools: [weather],
+      messages: [
+        { role: "user", content: "weather?" },
+        { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "P", days: 1 } }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "text", text: "sunny" }] }, { type: "text", text: "and tomorrow?" }] },
+      ],
+    });
+    expect(msg.stop_reason).toBe("tool_use");
   });
 
   test("count_tokens and models", async () => {

@@ -177,6 +177,22 @@ describe("bedrock errors", () => {
     expect((otherRegion as Error).name).toBe("InvalidSignatureException");
   });
 
+  test("the signing region follows an AWS Host name", async () => {
+    const url = `${endpoint}/model/m/converse`;
+    const awsHost = "bedrock-runtime.eu-west-1.amazonaws.com";
+    const body = JSON.stringify({ messages: [{ role: "user", content: [{ text: "x" }] }] });
+    const sign = (region: string) =>
+      new AwsClient({ accessKeyId: "AKIDMOCK", secretAccessKey: "mock-secret", service: "bedrock", region }).sign(url.replace(/^http:\/\/[^/]+/, `http://${awsHost}`), { method: "POST", body });
+    const send = async (region: string) => {
+      const req = await sign(region);
+      return fetch(url, { method: "POST", headers: { ...Object.fromEntries(req.headers), host: awsHost }, body });
+    };
+    expect((await send("eu-west-1")).status).toBe(200);
+    const wrong = await send("us-east-1");
+    expect(wrong.status).toBe(403);
+    expect(wrong.headers.get("x-amzn-errortype")).toBe("InvalidSignatureException");
+  });
+
   test("a tampered body no longer matches its signature", async () => {
     const req = await signer.sign(`${endpoint}/model/m/converse`, { method: "POST", body: JSON.stringify({ messages: [] }) });
     const res = await fetch(req.url, { method: "POST", headers: req.headers, body: JSON.stringify({ messages: [1] }) });

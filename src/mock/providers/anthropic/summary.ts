@@ -49,7 +49,7 @@ function textOf(blocks: JsonObject[]): string {
   return blocks
     .filter((b) => b.type === "text")
     .map((b) => asString(b.text) ?? "")
-    .join("\n");
+    .join(" ");
 }
 
 function parseTools(body: JsonObject): MockToolSpec[] {
@@ -180,7 +180,8 @@ export function parseAnthropicRequest(body: JsonObject, provider: string): Anthr
   const tools = parseTools(body);
   const { choice, parallel } = parseToolChoice(body, tools);
   const last = turns[turns.length - 1];
-  const lastIsUser = last?.role === "user" && last.toolResultIds.length === 0;
+  // Tool results followed by new user text in the same message still make a user turn.
+  const lastIsUser = last?.role === "user" && (last.toolResultIds.length === 0 || last.blocks.some((b) => b.type === "text"));
   const stopSequences = asArray(body.stop_sequences).filter((s): s is string => typeof s === "string");
   const output = parseOutput(body);
 

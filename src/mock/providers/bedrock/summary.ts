@@ -84,7 +84,7 @@ export function parseConverseRequest(body: JsonObject, provider: string, modelId
   let usesTools = false;
   let previousRole = "";
   let previousToolUses: string[] = [];
-  let last: { role: string; text: string; hasToolResult: boolean } = { role: "", text: "", hasToolResult: false };
+  let last = { role: "", text: "", hasToolResult: false, hasText: false };
   messages.forEach((m, i) => {
     const where = `messages.${i}`;
     if (!isObject(m) || (m.role !== "user" && m.role !== "assistant")) {
@@ -142,7 +142,7 @@ export function parseConverseRequest(body: JsonObject, provider: string, modelId
     if (toolUses.length > 0 || results.length > 0) usesTools = true;
     previousRole = m.role;
     previousToolUses = toolUses;
-    last = { role: m.role, text: textParts.join("\n"), hasToolResult: results.length > 0 };
+    last = { role: m.role, text: textParts.join(" "), hasToolResult: results.length > 0, hasText: textParts.length > 0 };
   });
 
   const { tools, choice } = parseTools(body);
@@ -166,7 +166,8 @@ export function parseConverseRequest(body: JsonObject, provider: string, modelId
       toolResults,
       messageTexts: texts,
       lastUserText: last.role === "user" ? last.text : "",
-      lastIsUser: last.role === "user" && !last.hasToolResult,
+      // Tool results followed by new user text in the same message still make a user turn.
+      lastIsUser: last.role === "user" && (!last.hasToolResult || last.hasText),
       ...(output ? { output } : {}),
     },
     ...(maxTokens !== undefined ? { maxTokens } : {}),

@@ -22,6 +22,7 @@ interface Turn {
   text: string;
   calls: number;
   responses: number;
+  hasText: boolean;
 }
 
 function isImage(part: JsonObject): boolean {
@@ -58,7 +59,7 @@ function readTurn(content: unknown, i: number, counts: { images: number; toolRes
       counts.images++;
     }
   });
-  return { role, text: texts.join("\n"), calls, responses };
+  return { role, text: texts.join(" "), calls, responses, hasText: texts.length > 0 };
 }
 
 function parseTools(body: JsonObject): MockToolSpec[] {
@@ -161,7 +162,8 @@ export function parseGeminiRequest(body: JsonObject, provider: string, model: st
       toolResults: counts.toolResults,
       messageTexts: counts.texts,
       lastUserText: last?.role === "user" ? last.text : "",
-      lastIsUser: last?.role === "user" && last.responses === 0,
+      // Function responses followed by new user text in the same turn still make a user turn.
+      lastIsUser: last?.role === "user" && (last.responses === 0 || last.hasText),
       ...(output ? { output } : {}),
     },
     ...(maxTokens !== undefined ? { maxTokens } : {}),
