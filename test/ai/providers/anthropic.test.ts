@@ -2,8 +2,6 @@ import { describe, expect, test } from "bun:test";
 import type { ProviderEndpoint } from "../../../src/ai/provider.ts";
 import { adapter } from "../../../src/ai/providers/anthropic/index.ts";
 import type { ChatRequest } from "../../../src/ai/types.ts";
-import { adapterConformance } from "./conformance.case.ts";
-import { conformance } from "./fixtures/anthropic/anthropic.conformance.ts";
 import { bytesOf, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
 
 const dir = new URL("./fixtures/anthropic/", import.meta.url);
@@ -245,4 +243,3 @@ describe("Anthropic errors", () => {
   });
 });
 
-adapterConformance(adapter, conformance);

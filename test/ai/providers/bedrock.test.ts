@@ -5,8 +5,7 @@ import type { ProviderCredential, ProviderEndpoint } from "../../../src/ai/provi
 import { adapter } from "../../../src/ai/providers/bedrock/index.ts";
 import { bedrockChatRequest } from "../../../src/ai/providers/bedrock/request.ts";
 import type { ChatRequest } from "../../../src/ai/types.ts";
-import { adapterConformance, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
-import { conformance } from "./fixtures/bedrock/bedrock.conformance.ts";
+import { bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
 import { concatFrames, eventFrame, exceptionFrame, streamFrom } from "./fixtures/bedrock/frames.ts";
 
 const dir = new URL("./fixtures/bedrock/", import.meta.url);
@@ -251,4 +250,3 @@ describe("Bedrock errors", () => {
   });
 });
 
-adapterConformance(adapter, conformance);

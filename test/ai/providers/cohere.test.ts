@@ -2,8 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { ProviderEndpoint } from "../../../src/ai/provider.ts";
 import { adapter } from "../../../src/ai/providers/cohere/index.ts";
 import type { ChatRequest, EmbeddingsRequest } from "../../../src/ai/types.ts";
-import { adapterConformance, bytesOf, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
-import { conformance } from "./fixtures/cohere/cohere.conformance.ts";
+import { bytesOf, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
 
 const dir = new URL("./fixtures/cohere/", import.meta.url);
 const text = (name: string): Promise<string> => Bun.file(new URL(name, dir)).text();
@@ -180,4 +179,3 @@ describe("Cohere errors", () => {
   });
 });
 
-adapterConformance(adapter, conformance);

@@ -2,8 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { ProviderEndpoint } from "../../../src/ai/provider.ts";
 import { adapter, vertexAdapter } from "../../../src/ai/providers/gemini/index.ts";
 import type { ChatRequest, EmbeddingsRequest } from "../../../src/ai/types.ts";
-import { adapterConformance, bytesOf, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
-import { conformance } from "./fixtures/gemini/gemini.conformance.ts";
+import { bytesOf, bytewise, drain, randomSplits, whole } from "./conformance.case.ts";
 
 const dir = new URL("./fixtures/gemini/", import.meta.url);
 const text = (name: string): Promise<string> => Bun.file(new URL(name, dir)).text();
@@ -276,4 +275,3 @@ describe("Gemini errors", () => {
   });
 });
 
-for (const fx of conformance) adapterConformance(fx.kind === "vertex" ? vertexAdapter : adapter, fx);
