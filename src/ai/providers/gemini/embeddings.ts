@@ -1,10 +1,11 @@
 /**
  * Gemini API embeddings: POST models/{model}:batchEmbedContents, one request
  * per input. The Gemini API reports no token counts for embeddings, so usage
- * is estimated from the input length and marked as such.
+ * is counted with the gateway's tokenizer and marked as estimated.
  */
 import { WaygateError } from "../../../core/errors.ts";
 import type { EmbeddingsRequest, EmbeddingsResponse } from "../../types.ts";
+import { estimateTextTokens } from "../../tokens.ts";
 import { arr, num, obj } from "../shared/json.ts";
 import { modelId } from "./body.ts";
 
@@ -37,10 +38,9 @@ export function geminiEmbeddingsResponse(body: unknown, req: EmbeddingsRequest):
   if (rows.length !== req.input.length) {
     throw new WaygateError("provider_error", `gemini returned ${rows.length} embeddings for ${req.input.length} inputs`);
   }
-  return { model: req.model, embeddings: rows, usage: { inputTokens: roughTokens(req.input), estimated: true } };
+  return { model: req.model, embeddings: rows, usage: { inputTokens: estimatedTokens(req.input), estimated: true } };
 }
 
-/** About four characters per token, the usual rule of thumb for these tokenizers. */
-export function roughTokens(input: string[]): number {
-  return input.reduce((n, s) => n + Math.ceil(s.length / 4), 0);
+export function estimatedTokens(input: string[]): number {
+  return input.reduce((n, s) => n + estimateTextTokens(s), 0);
 }

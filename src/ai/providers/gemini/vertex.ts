@@ -17,7 +17,7 @@ import { assertSupported } from "../shared/capabilities.ts";
 import { baseUrlOf, bearerAuth, jsonHeaders } from "../shared/http.ts";
 import { arr, num, obj } from "../shared/json.ts";
 import { geminiBody, modelId } from "./body.ts";
-import { roughTokens, taskType } from "./embeddings.ts";
+import { estimatedTokens, taskType } from "./embeddings.ts";
 import { GEMINI_CAPABILITIES } from "./fields.ts";
 import { chatMethod } from "./request.ts";
 
@@ -74,6 +74,6 @@ export function vertexEmbeddingsResponse(body: unknown, req: EmbeddingsRequest):
   return {
     model: req.model,
     embeddings: predictions.map((e) => arr(e.values).map((x) => num(x) ?? 0)),
-    usage: reported ? { inputTokens: counts.reduce<number>((n, c) => n + (c ?? 0), 0) } : { inputTokens: roughTokens(req.input), estimated: true },
+    usage: reported ? { inputTokens: counts.reduce<number>((n, c) => n + (c ?? 0), 0) } : { inputTokens: estimatedTokens(req.input), estimated: true },
   };
 }
