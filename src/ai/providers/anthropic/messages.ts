@@ -5,6 +5,7 @@
  * so tool messages become user content and consecutive same-role turns merge.
  */
 import type { ContentPart, ImageSource, Message, ToolCall } from "../../types.ts";
+import { obj, parseJson } from "../shared/json.ts";
 import type {
   AnthropicContentBlock,
   AnthropicImageBlock,
@@ -79,13 +80,7 @@ function assistantBlocks(parts: ContentPart[], calls: ToolCall[] | undefined): A
  * cannot be represented, so they become an empty object.
  */
 export function toolInput(args: string): Record<string, unknown> {
-  if (args.trim() === "") return {};
-  try {
-    const v: unknown = JSON.parse(args);
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+  return obj(parseJson(args)) ?? {};
 }
 
 function toolResult(m: Extract<Message, { role: "tool" }>): AnthropicToolResultBlock {
