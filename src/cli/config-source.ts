@@ -6,9 +6,10 @@
 import { watch } from "node:fs";
 import { applyConfig } from "../config/file/apply.ts";
 import { validateConfig } from "../config/file/validate.ts";
+import type { SecretBox } from "../core/secrets.ts";
 import type { Store } from "../store/store.ts";
 
-export async function loadConfigFile(store: Store, path: string): Promise<boolean> {
+export async function loadConfigFile(store: Store, path: string, secrets: SecretBox): Promise<boolean> {
   let text: string;
   try {
     text = await Bun.file(path).text();
@@ -23,7 +24,7 @@ export async function loadConfigFile(store: Store, path: string): Promise<boolea
     return false;
   }
   try {
-    await applyConfig(store, result.config);
+    await applyConfig(store, result.config, { secrets });
   } catch (err) {
     process.stderr.write(`waygate: applying ${path} failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return false;
@@ -32,7 +33,7 @@ export async function loadConfigFile(store: Store, path: string): Promise<boolea
 }
 
 /** Re-applies the file on change (debounced; fs events plus a slow poll, since editors replace files). */
-export function watchConfigFile(store: Store, path: string, pollMs = 1000): () => void {
+export function watchConfigFile(store: Store, path: string, secrets: SecretBox, pollMs = 1000): () => void {
   let lastText: string | undefined;
   let timer: Timer | undefined;
   let running = false;
@@ -45,7 +46,7 @@ export function watchConfigFile(store: Store, path: string, pollMs = 1000): () =
       const first = lastText === undefined;
       lastText = text;
       if (first) return;
-      if (await loadConfigFile(store, path)) process.stdout.write(`waygate: reloaded ${path}\n`);
+      if (await loadConfigFile(store, path, secrets)) process.stdout.write(`waygate: reloaded ${path}\n`);
     } finally {
       running = false;
     }

@@ -11,7 +11,9 @@ import { createAdminHandler } from "../control/handler.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
 import { SqliteCallLogSink } from "../telemetry/sqlite-log-sink.ts";
+import { preloadTokenizer } from "../ai/tokens.ts";
 import { resolveAdminToken } from "./admin-token.ts";
+import { openSecretBox } from "./master-key.ts";
 import { loadConfigFile, watchConfigFile } from "./config-source.ts";
 import { parseListen } from "./listen.ts";
 
@@ -26,7 +28,8 @@ Options:
   --listen HOST:PORT    Proxy listener (default: 0.0.0.0:8080, or $WAYGATE_LISTEN)
   --admin-listen H:P    Admin API, /metrics, /healthz, /readyz (default: 127.0.0.1:9080)
   --no-admin            Do not start the admin listener
-  --data-dir DIR        Data directory (default: ./data)
+  --data-dir DIR        Data directory (default: ./data): database, call log,
+                        admin-token.sha256 and master.key (seals provider secrets)
   --call-log PATH       Call log database (default: DATA_DIR/calls.db)
   --no-call-log         Do not record calls
   -h, --help            Show this help
@@ -34,6 +37,7 @@ Options:
 Environment:
   WAYGATE_ADMIN_TOKEN   Admin API token; when unset one is generated on first
                         start, printed once, and stored hashed in DATA_DIR.
+  WAYGATE_MASTER_KEY    Base64 of 32 bytes; overrides DATA_DIR/master.key.
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -68,6 +72,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const dataDir = values["data-dir"] ?? process.env.WAYGATE_DATA_DIR ?? "./data";
+  let secrets;
+  try {
+    secrets = openSecretBox(dataDir);
+  } catch (err) {
+    process.stderr.write(`waygate serve: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
   let proxy: { hostname: string; port: number };
   let admin: { hostname: string; port: number } | null;
   try {
@@ -83,9 +94,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     if (values.config) {
       store = await openStore("sqlite::memory:");
-      const first = await loadConfigFile(store, values.config);
+      const first = await loadConfigFile(store, values.config, secrets);
       if (!first) return 1;
-      stopWatching = watchConfigFile(store, values.config);
+      stopWatching = watchConfigFile(store, values.config, secrets);
     } else {
       store = await openStore(values.db ?? process.env.WAYGATE_DB ?? `sqlite:${join(dataDir, "waygate.db")}`);
     }
@@ -97,7 +108,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const token = resolveAdminToken(dataDir);
   const callLog = values["no-call-log"] ? null : new SqliteCallLogSink(values["call-log"] ?? join(dataDir, "calls.db"));
   let health: () => unknown[] = () => [];
-  const adminApi = createAdminHandler({ store, adminToken: token.check, health: () => health() });
+  const adminApi = createAdminHandler({ store, adminToken: token.check, health: () => health(), secrets });
   const managed = values.config;
   const gateway = await startGateway({
     store,
@@ -106,12 +117,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     callLog,
     // In DB-less mode the file is the source of truth: the admin API is read-only.
     adminHandler: managed ? readOnly(adminApi, managed) : adminApi,
+    secrets,
   });
   health = gateway.health;
 
   process.stdout.write(`waygate: proxy listening on ${gateway.proxyUrl}\n`);
   if (gateway.adminUrl) process.stdout.write(`waygate: admin API on ${gateway.adminUrl}/admin (OpenAPI at /admin/openapi.json)\n`);
   process.stdout.write(`waygate: serving configuration revision ${gateway.snapshots.current.revision}${managed ? ` from ${managed}` : ""}\n`);
+  // Loaded off the startup path: the first AI call that needs an estimate would otherwise pay for it.
+  setTimeout(preloadTokenizer, 0);
   if (token.created) {
     process.stdout.write(`waygate: generated admin token (shown once, stored hashed): ${token.created}\n`);
   }

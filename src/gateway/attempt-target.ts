@@ -4,7 +4,7 @@
  * detection, latency), and — for a response — a relay that streams the body
  * to the client and completes the call record when the body ends.
  */
-import { WaygateError } from "../core/errors.ts";
+import { WaygateError, errorResponse } from "../core/errors.ts";
 import type { TargetRuntime } from "../upstream/target.ts";
 import type { AttemptOutcome } from "../upstream/types.ts";
 import type { UpstreamRuntime } from "../upstream/upstream-runtime.ts";
@@ -37,11 +37,21 @@ export type AttemptEnd =
       outcome: AttemptOutcome;
       error: WaygateError;
       retryAfter: string | null;
-      /** Streams this response to the client; the attempt's final answer. */
-      relay(): Response;
+      /** Sends this response to the client; the attempt's final answer. */
+      relay(): Response | Promise<Response>;
       /** Drops this response (a retry follows). */
       discard(): void;
     };
+
+/** Bodies up to this size with a Content-Length are read whole before relaying. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
+function isSmall(r: Response): boolean {
+  const len = r.headers.get("content-length");
+  if (len === null) return false;
+  const n = Number(len);
+  return Number.isInteger(n) && n >= 0 && n <= SMALL_BODY_BYTES;
+}
 
 const FAILURE_CODES = { connect_failure: "upstream_connect_failed", timeout: "upstream_timeout", reset: "upstream_reset" } as const;
 
@@ -93,7 +103,7 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
     return true;
   };
 
-  const relay = (): Response => {
+  const relay = (): Response | Promise<Response> => {
     ctx.record.status = upstreamRes.status;
     const outHeaders = forwardableHeaders(upstreamRes.headers);
     outHeaders.set("x-request-id", ctx.requestId);
@@ -112,6 +122,7 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
       finish(0, null);
       return new Response(null, init);
     }
+    if (isSmall(upstreamRes)) return relaySmall(upstreamRes, init, finish);
     const stream = relayBody(upstreamRes.body, {
       idleMs: timeouts.idle_ms,
       deadline: a.deadlineStart + timeouts.total_ms,
@@ -128,12 +139,40 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
     return new Response(stream, init);
   };
 
+  /**
+   * A small body of known length is read whole, as nginx's proxy buffers do:
+   * no per-chunk work, and the exchange is complete (and accounted) before
+   * the client sees the first byte. Larger or unsized bodies stream.
+   */
+  const relaySmall = async (r: Response, init: ResponseInit, finish: (bytes: number, code: string | null) => void): Promise<Response> => {
+    const deadline = a.deadlineStart + timeouts.total_ms;
+    const timer = setTimeout(() => res.abort.abort(), Math.max(1, Math.min(timeouts.idle_ms, deadline - performance.now())));
+    try {
+      const buf = await r.arrayBuffer();
+      clearTimeout(timer);
+      finish(buf.byteLength, null);
+      return new Response(buf, init);
+    } catch (err) {
+      clearTimeout(timer);
+      const timedOut = res.abort.signal.aborted && !ctx.req.signal.aborted;
+      const message = err instanceof Error ? err.message : String(err);
+      target.begin(); // report() uncounts one in-flight request; this one was already uncounted at the headers
+      upstream.report(target, { kind: timedOut ? "timeout" : "reset", durationMs: performance.now() - a.deadlineStart, message });
+      const code = timedOut ? "upstream_timeout" : "upstream_reset";
+      finish(0, code);
+      return errorResponse(new WaygateError(code, `the upstream response body ${timedOut ? "stalled" : "broke off"} (${target.url})`), ctx.requestId);
+    }
+  };
+
   return {
     kind: "response",
     outcome,
-    error: new WaygateError("upstream_error", `upstream answered ${upstreamRes.status} (${target.url})`, {
-      status: upstreamRes.status >= 500 ? upstreamRes.status : 502,
-    }),
+    // Built only when needed: an Error captures a stack trace, too costly for every response.
+    get error() {
+      return new WaygateError("upstream_error", `upstream answered ${upstreamRes.status} (${target.url})`, {
+        status: upstreamRes.status >= 500 ? upstreamRes.status : 502,
+      });
+    },
     retryAfter: upstreamRes.headers.get("retry-after"),
     relay,
     discard() {

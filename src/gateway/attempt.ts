@@ -59,9 +59,12 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptResult> {
   };
 
   try {
-    const connectError = await ensureConnectable(req.origin, req.timeouts.connect_ms, abort.signal);
-    if (connectError) return fail(connectError.kind, connectError.message);
-    if (req.signal.aborted) return fail("cancelled", "client closed request");
+    const check = ensureConnectable(req.origin, req.timeouts.connect_ms, abort.signal);
+    if (check) {
+      const connectError = await check;
+      if (connectError) return fail(connectError.kind, connectError.message);
+      if (req.signal.aborted) return fail("cancelled", "client closed request");
+    }
 
     const ttfbTimer = setTimeout(() => {
       timedOut = `no response headers within ${req.timeouts.ttfb_ms} ms`;

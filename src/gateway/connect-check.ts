@@ -24,10 +24,14 @@ function hostPort(origin: string): { host: string; port: number } {
   return { host: u.hostname.replace(/^\[|\]$/g, ""), port };
 }
 
-export async function ensureConnectable(origin: string, timeoutMs: number, signal: AbortSignal): Promise<ConnectError | undefined> {
-  const now = performance.now();
+/** Undefined (synchronously, the hot path) for a warm origin; otherwise the dial's outcome. */
+export function ensureConnectable(origin: string, timeoutMs: number, signal: AbortSignal): Promise<ConnectError | undefined> | undefined {
   const seen = lastGood.get(origin);
-  if (seen !== undefined && now - seen < WARM_MS) return undefined;
+  if (seen !== undefined && performance.now() - seen < WARM_MS) return undefined;
+  return dial(origin, timeoutMs, signal);
+}
+
+function dial(origin: string, timeoutMs: number, signal: AbortSignal): Promise<ConnectError | undefined> {
   const { host, port } = hostPort(origin);
   return new Promise<ConnectError | undefined>((resolve) => {
     let done = false;

@@ -39,18 +39,18 @@ export async function prepareBody(req: Request, limit: number, mayRetry: boolean
 
   let seen = 0;
   let exceeded = false;
-  const counted = req.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > limit) {
-          exceeded = true;
-          controller.error(tooLarge(limit));
-          return;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+  const limiter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (seen > limit) {
+        exceeded = true;
+        controller.error(tooLarge(limit));
+        return;
+      }
+      controller.enqueue(chunk);
+    },
+  });
+  // Node's stream typings (pulled in by some SDKs) disagree with Bun's on async iterators; the objects are the same.
+  const counted = req.body.pipeThrough(limiter as unknown as Parameters<typeof req.body.pipeThrough>[0]) as ReadableStream<Uint8Array>;
   return { body: counted, replayable: false, bytes: () => seen, overLimit: () => exceeded };
 }
