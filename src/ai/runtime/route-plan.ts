@@ -24,7 +24,10 @@ export interface PlannedTarget {
 export interface PlanContext {
   condition: ConditionInput;
   random: () => number;
-  /** Observed latency of a leaf in ms (0 when unknown). */
+  /**
+   * Observed latency of a leaf in ms, 0 when unknown: an untried leaf sorts
+   * first, so it is measured once instead of never being chosen (exploration).
+   */
   latencyOf(node: TargetNode): number;
   /** Price of a leaf per million tokens, input + output (Infinity when unknown). */
   costOf(node: TargetNode): number;
@@ -58,11 +61,20 @@ function walk(node: RouteNode, ctx: PlanContext, triggers: ReadonlySet<FallbackT
       for (const child of weightedOrder(node.targets, ctx.random)) walk(child, ctx, triggers, here, out);
       return;
     case "least_latency":
-      for (const child of sortBy(node.targets, (c) => firstLeafScore(c, ctx.latencyOf))) walk(child, ctx, triggers, here, out);
+    case "lowest_cost": {
+      const score = node.type === "least_latency" ? ctx.latencyOf : ctx.costOf;
+      // A child is ranked by the leaf it would try first (a nested fallback's
+      // primary, a conditional's chosen branch), not by its best leaf anywhere.
+      const ranked = node.targets.map((child, i) => {
+        const sub: PlannedTarget[] = [];
+        walk(child, ctx, triggers, here, sub);
+        return { sub, i, s: sub[0] ? score(sub[0].node) : Number.POSITIVE_INFINITY };
+      });
+      // `|| a.i - b.i` also orders two unknown (Infinity) scores, whose difference is NaN.
+      ranked.sort((a, b) => a.s - b.s || a.i - b.i);
+      for (const r of ranked) out.push(...r.sub);
       return;
-    case "lowest_cost":
-      for (const child of sortBy(node.targets, (c) => firstLeafScore(c, ctx.costOf))) walk(child, ctx, triggers, here, out);
-      return;
+    }
     case "conditional": {
       const rule = node.rules.find((r) => r.when.every((c) => matches(c, ctx.condition)));
       const branch = rule?.then ?? node.default;
@@ -81,30 +93,4 @@ function weightedOrder(nodes: readonly RouteNode[], random: () => number): Route
     })
     .sort((a, b) => b.k - a.k)
     .map((x) => x.n);
-}
-
-/** Stable sort, so equal scores keep the configured order. */
-function sortBy(nodes: readonly RouteNode[], score: (n: RouteNode) => number): RouteNode[] {
-  return nodes
-    .map((n, i) => ({ n, i, s: score(n) }))
-    .sort((a, b) => a.s - b.s || a.i - b.i)
-    .map((x) => x.n);
-}
-
-function firstLeafScore(node: RouteNode, score: (t: TargetNode) => number): number {
-  switch (node.type) {
-    case "target":
-      return score(node);
-    case "conditional": {
-      let best = Infinity;
-      for (const r of node.rules) best = Math.min(best, firstLeafScore(r.then, score));
-      if (node.default) best = Math.min(best, firstLeafScore(node.default, score));
-      return best;
-    }
-    default: {
-      let best = Infinity;
-      for (const c of node.targets) best = Math.min(best, firstLeafScore(c, score));
-      return best;
-    }
-  }
 }
