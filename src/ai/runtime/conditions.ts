@@ -39,6 +39,29 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
+/** `in`/`nin` take a list; a single value is a list of one, so `in` and `nin` stay complements. */
+function list(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  return v === undefined ? [] : [String(v)];
+}
+
+/** Patterns come from configuration, so there are few; compiling once each keeps regex off the hot path. */
+const patterns = new Map<string, RegExp | null>();
+
+function compiled(source: string): RegExp | null {
+  let re = patterns.get(source);
+  if (re === undefined) {
+    try {
+      re = new RegExp(source);
+    } catch {
+      re = null;
+    }
+    if (patterns.size >= 1000) patterns.clear();
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 export function matches(c: RouteCondition, input: ConditionInput): boolean {
   const actual = resolve(c.field, input);
   const expected = c.value;
@@ -50,9 +73,9 @@ export function matches(c: RouteCondition, input: ConditionInput): boolean {
     case "ne":
       return actual === undefined || String(actual) !== String(expected);
     case "in":
-      return Array.isArray(expected) && actual !== undefined && expected.map(String).includes(String(actual));
+      return actual !== undefined && list(expected).includes(String(actual));
     case "nin":
-      return !Array.isArray(expected) || actual === undefined || !expected.map(String).includes(String(actual));
+      return actual === undefined || !list(expected).includes(String(actual));
     case "gt":
     case "gte":
     case "lt":
@@ -64,11 +87,7 @@ export function matches(c: RouteCondition, input: ConditionInput): boolean {
     }
     case "regex": {
       if (actual === undefined || typeof expected !== "string") return false;
-      try {
-        return new RegExp(expected).test(String(actual));
-      } catch {
-        return false;
-      }
+      return compiled(expected)?.test(String(actual)) ?? false;
     }
   }
 }
