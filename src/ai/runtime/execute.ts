@@ -86,32 +86,46 @@ export async function executePlan<T>(
   send: SendAttempt<T>,
 ): Promise<ExecuteResult<T>> {
   const attempts: AttemptLog[] = [];
+  /** The last failure a provider actually answered (or a transport failure of an attempt). */
   let lastError: ProviderError | undefined;
+  /** Why a target could not even be tried, when no attempt failed at all. */
+  let unavailable: ProviderError | undefined;
   let soonestRecovery = Number.POSITIVE_INFINITY;
   let exceededWindow: number | undefined;
+  const cancelled = (error: ProviderError): ExecuteResult<T> => ({ ok: false, error, attempts, cancelled: true });
 
   for (const leaf of plan) {
+    if (signal.aborted) return cancelled(lastError ?? CLIENT_CLOSED);
     const provider = deps.provider(leaf.node.provider);
     if (!provider || !provider.provider.enabled) {
-      lastError = { kind: "not_found", status: 404, message: `provider ${leaf.node.provider} is not configured` };
+      unavailable ??= { kind: "not_found", status: 404, message: `provider ${leaf.node.provider} is not configured` };
       continue;
     }
     const model = leaf.node.model;
     if (exceededWindow !== undefined) {
+      // A model whose window is no larger than one the prompt already overflowed would fail the same way.
       const window = deps.contextWindow(provider, model);
       if (window !== undefined && window <= exceededWindow) continue;
     }
     const base = timeouts(provider);
     const t = leaf.timeoutMs ? { ...base, ttfb_ms: leaf.timeoutMs } : base;
     const tried = new Set<string>();
+    let leafError: ProviderError | undefined;
     let spent = 0;
     while (spent < leaf.attempts) {
-      const sel = provider.pool.select({ tried });
+      if (signal.aborted) return cancelled(leafError ?? lastError ?? CLIENT_CLOSED);
+      let sel = provider.pool.select({ tried });
+      if (!sel.ok && spent > 0) {
+        // Every key had its turn after a retriable failure and attempts remain:
+        // a key still available (not resting after a 429/401) may go again.
+        tried.clear();
+        sel = provider.pool.select({ tried });
+      }
       if (!sel.ok) {
         if (tried.size === 0) {
           soonestRecovery = Math.min(soonestRecovery, sel.retryAfterMs);
           attempts.push({ provider: provider.name, model, key: "", result: "no_available_key", status: 0, ms: 0 });
-          lastError ??= { kind: "overloaded", status: 503, message: `no available credential for provider ${provider.name}`, retryAfterMs: sel.retryAfterMs };
+          unavailable = noKeyError(provider, sel.retryAfterMs, unavailable);
         }
         break;
       }
@@ -119,27 +133,42 @@ export async function executePlan<T>(
       const started = performance.now();
       const result = await send(provider, sel.target, leaf, t);
       const ms = performance.now() - started;
-      const key = sel.target.url.slice(sel.target.url.indexOf("#") + 1);
+      const key = decodeURIComponent(sel.target.url.slice(sel.target.url.indexOf("#") + 1));
       if (result.ok) {
         attempts.push({ provider: provider.name, model, key, result: "ok", status: 200, ms });
         deps.observeLatency(provider.name, model, result.ttfbMs);
         return { ok: true, provider, target: sel.target, model, value: result.value, attempts };
       }
       attempts.push({ provider: provider.name, model, key, result: result.error.kind, status: result.error.status, ms });
-      if (signal.aborted) return { ok: false, error: result.error, attempts, cancelled: true };
-      lastError = result.error;
+      if (signal.aborted) return cancelled(result.error);
+      leafError = result.error;
       if (KEY_FAILURES.has(result.error.kind)) continue;
       spent++;
       if (!RETRY_SAME_TARGET.has(result.error.kind)) break;
     }
-    const trigger = lastError ? TRIGGER[lastError.kind] : null;
-    if (lastError && (trigger === null || !leaf.triggers.has(trigger))) break;
-    if (lastError?.kind === "context_length") exceededWindow = deps.contextWindow(provider, model) ?? exceededWindow ?? 0;
+    // A target that could not be tried (no key available) never stops the route: only an answer can.
+    if (!leafError) continue;
+    lastError = leafError;
+    const trigger = TRIGGER[leafError.kind];
+    if (trigger === null || !leaf.triggers.has(trigger)) break;
+    if (leafError.kind === "context_length") exceededWindow = deps.contextWindow(provider, model) ?? exceededWindow ?? 0;
   }
 
-  const error: ProviderError = lastError ?? { kind: "not_found", status: 404, message: "the model has no targets" };
+  const error: ProviderError = { ...(lastError ?? unavailable ?? { kind: "not_found", status: 404, message: "the model has no targets" }) };
   if (Number.isFinite(soonestRecovery) && (error.kind === "overloaded" || error.kind === "rate_limited")) {
     error.retryAfterMs = Math.min(error.retryAfterMs ?? soonestRecovery, soonestRecovery);
   }
   return { ok: false, error, attempts, cancelled: false };
+}
+
+const CLIENT_CLOSED: ProviderError = { kind: "reset", status: 499, message: "client closed request" };
+
+/** Every key resting after a 429 is a rate limit, and says so; otherwise the provider is simply unavailable. */
+function noKeyError(provider: ProviderRuntime, retryAfterMs: number, previous: ProviderError | undefined): ProviderError {
+  // The first provider that had no key names the failure; "not configured" says less than either.
+  if (previous && previous.kind !== "not_found") return previous;
+  if (provider.rateLimited()) {
+    return { kind: "rate_limited", status: 429, message: `every key of provider ${provider.name} is rate limited`, retryAfterMs };
+  }
+  return { kind: "overloaded", status: 503, message: `no available credential for provider ${provider.name}`, retryAfterMs };
 }

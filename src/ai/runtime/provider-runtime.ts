@@ -25,6 +25,8 @@ export class ProviderRuntime {
   private readonly credentials = new Map<string, ProviderCredential>();
   /** Consecutive auth failures per key, for exponential parking. */
   private readonly authStrikes = new Map<string, number>();
+  /** Until when each key rests after a 429. */
+  private readonly rateLimitedUntil = new Map<string, number>();
 
   constructor(
     readonly provider: Provider,
@@ -90,13 +92,20 @@ export class ProviderRuntime {
   onError(target: TargetRuntime, error: ProviderError): void {
     const now = this.clock.now();
     if (error.kind === "rate_limited") {
-      target.coolDown(now + (error.retryAfterMs ?? DEFAULT_RATE_LIMIT_COOLDOWN_MS), `rate limited: ${error.message}`);
+      const until = now + (error.retryAfterMs ?? DEFAULT_RATE_LIMIT_COOLDOWN_MS);
+      this.rateLimitedUntil.set(target.key, Math.max(until, this.rateLimitedUntil.get(target.key) ?? 0));
+      target.coolDown(until, `rate limited: ${error.message}`);
     } else if (error.kind === "auth") {
       const strikes = (this.authStrikes.get(target.key) ?? 0) + 1;
       this.authStrikes.set(target.key, strikes);
       const park = Math.min(this.provider.auth_failure_park_ms * 2 ** (strikes - 1), 24 * 3_600_000);
       target.coolDown(now + park, `credential rejected (${error.status}): ${error.message}`);
     }
+  }
+
+  /** Is every key resting after a 429? (Then "no key available" is a rate limit, not an outage.) */
+  rateLimited(now = this.clock.now()): boolean {
+    return this.pool.targets.length > 0 && this.pool.targets.every((t) => (this.rateLimitedUntil.get(t.key) ?? 0) > now);
   }
 
   onSuccess(target: TargetRuntime): void {
