@@ -90,6 +90,8 @@ export function pumpStream(opts: PumpOptions): ReadableStream<Uint8Array> {
           } finally {
             clearTimeout(timer);
           }
+          // The client went away while the read was pending: nothing more may be enqueued.
+          if (closed) return;
         }
       },
       cancel() {
