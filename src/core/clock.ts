@@ -7,7 +7,8 @@ export interface Clock {
   now(): number;
 }
 
-export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
+const origin = performance.timeOrigin;
+export const systemClock: Clock = { now: () => origin + performance.now() };
 
 export class FakeClock implements Clock {
   constructor(private t = 1_000_000) {}

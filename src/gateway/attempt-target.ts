@@ -118,11 +118,16 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
       a.hooks.finish(ctx);
     };
     const init = { status: upstreamRes.status, statusText: upstreamRes.statusText, headers: outHeaders };
-    if (!upstreamRes.body || ctx.method === "HEAD") {
+    if (ctx.method === "HEAD") {
       finish(0, null);
       return new Response(null, init);
     }
+    // Checked before touching .body: materialising the body stream would cost the small path its speed.
     if (isSmall(upstreamRes)) return relaySmall(upstreamRes, init, finish);
+    if (!upstreamRes.body) {
+      finish(0, null);
+      return new Response(null, init);
+    }
     const stream = relayBody(upstreamRes.body, {
       idleMs: timeouts.idle_ms,
       deadline: a.deadlineStart + timeouts.total_ms,

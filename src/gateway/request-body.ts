@@ -23,6 +23,8 @@ function tooLarge(limit: number): WaygateError {
   return new WaygateError("payload_too_large", `request body exceeds the limit of ${limit} bytes`);
 }
 
+const NO_BODY: PreparedBody = { body: null, replayable: true, bytes: () => 0, overLimit: () => false };
+
 export async function prepareBody(req: Request, limit: number, mayRetry: boolean): Promise<PreparedBody | WaygateError> {
   const declared = req.headers.get("content-length");
   const length = declared !== null ? Number(declared) : undefined;
@@ -30,7 +32,8 @@ export async function prepareBody(req: Request, limit: number, mayRetry: boolean
     return new WaygateError("bad_request", "invalid Content-Length");
   }
   if (length !== undefined && length > limit) return tooLarge(limit);
-  if (!req.body || length === 0) return { body: null, replayable: true, bytes: () => 0, overLimit: () => false };
+  // HTTP/1.1 framing: without Content-Length or Transfer-Encoding there is no body (and req.body is not worth creating).
+  if (length === 0 || (length === undefined && !req.headers.has("transfer-encoding")) || !req.body) return NO_BODY;
 
   if (mayRetry && length !== undefined && length <= RETRY_BUFFER_BYTES) {
     const buf = await req.arrayBuffer();

@@ -144,18 +144,32 @@ test("a reset before the response gives 502 upstream_reset", async () => {
   }
 });
 
-test("a body cut midway reaches the client as a failed transfer, not a short success", async () => {
-  up.mode = { kind: "cut_body", length: 10_000 };
+test("a streamed body cut midway reaches the client as a failed transfer, not a short success", async () => {
+  up.mode = { kind: "cut_body", length: 200_000 };
   try {
     const res = await fetch(`${g.url}/t/cut`);
     expect(res.status).toBe(200);
     const id = res.headers.get("x-request-id")!;
     const { text, failed } = await readAll(res);
     expect(failed).toBe(true);
-    expect(text.length).toBeLessThan(10_000);
+    expect(text.length).toBeLessThan(200_000);
     const rec = await g.record(id);
     expect(rec.error_code).toBe("upstream_reset");
-    expect(rec.response_bytes).toBeLessThan(10_000);
+    expect(rec.response_bytes).toBeLessThan(200_000);
+  } finally {
+    up.mode = { kind: "ok" };
+  }
+});
+
+test("a small body cut midway is read whole before relaying, so the client gets a clean 502 instead", async () => {
+  up.mode = { kind: "cut_body", length: 10_000 };
+  try {
+    const res = await fetch(`${g.url}/t/cut-small`);
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe("upstream_reset");
+    const rec = await g.record(res.headers.get("x-request-id")!);
+    expect(rec.error_code).toBe("upstream_reset");
   } finally {
     up.mode = { kind: "ok" };
   }
