@@ -124,8 +124,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.stdout.write(`waygate: proxy listening on ${gateway.proxyUrl}\n`);
   if (gateway.adminUrl) process.stdout.write(`waygate: admin API on ${gateway.adminUrl}/admin (OpenAPI at /admin/openapi.json)\n`);
   process.stdout.write(`waygate: serving configuration revision ${gateway.snapshots.current.revision}${managed ? ` from ${managed}` : ""}\n`);
-  // Loaded off the startup path: the first AI call that needs an estimate would otherwise pay for it.
-  setTimeout(preloadTokenizer, 0);
+  // The tokenizer costs ~80 MB: loaded (off the startup path) only when AI providers are configured;
+  // otherwise on the first estimate, if ever.
+  if (gateway.snapshots.current.ai.providers.size > 0) setTimeout(preloadTokenizer, 0);
   if (token.created) {
     process.stdout.write(`waygate: generated admin token (shown once, stored hashed): ${token.created}\n`);
   }
