@@ -316,6 +316,16 @@ test("the repository README's AI gateway call works too", async () => {
   expect(((await res.json()) as ChatCompletion).choices[0]?.message.content).toMatch(/^\[(anthropic|openai):[^\]]+\] .*\| Hello$/);
 });
 
+test("the curl examples of docs/ai-gateway.md answer 200 against the example", async () => {
+  const calls = curlCommands(readFileSync(join(ROOT, "docs/ai-gateway.md"), "utf8"));
+  expect(calls.length).toBeGreaterThanOrEqual(4);
+  for (const call of calls) {
+    const res = await run(call);
+    expect({ call: call.source, status: res.status }).toEqual({ call: call.source, status: 200 });
+    await res.arrayBuffer();
+  }
+});
+
 test("every curl command of the README was run by a test above", () => {
   expect(commands.length).toBeGreaterThanOrEqual(9);
   expect(commands.filter((c) => !used.has(c)).map((c) => c.source)).toEqual([]);
