@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { PROVIDER_KINDS } from "../ai/provider.ts";
+import { TARGET_PARAM_NAMES } from "../ai/runtime/target-params.ts";
 import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
 
 const name = z
@@ -89,7 +90,7 @@ export type RouteNode =
       type: "target";
       provider: string;
       model: string;
-      /** Request parameters forced for this target (e.g. max_tokens). */
+      /** Request parameters forced for this target, by their OpenAI names (e.g. `max_tokens`). */
       params?: Record<string, unknown>;
     })
   | (RouteNodeBase & { type: "fallback"; targets: RouteNode[]; on?: Array<(typeof FALLBACK_TRIGGERS)[number]> })
@@ -106,7 +107,7 @@ const nodeBase = {
 
 export const RouteNodeSpec: z.ZodType<RouteNode> = z.lazy(() =>
   z.discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("target"), provider: name, model: z.string().min(1).max(256), params: z.record(z.string(), z.unknown()).optional(), ...nodeBase }),
+    z.strictObject({ type: z.literal("target"), provider: name, model: z.string().min(1).max(256), params: z.partialRecord(z.enum(TARGET_PARAM_NAMES), z.unknown()).optional(), ...nodeBase }),
     z.strictObject({ type: z.literal("fallback"), targets: z.array(RouteNodeSpec).min(1).max(32), on: z.array(z.enum(FALLBACK_TRIGGERS)).optional(), ...nodeBase }),
     z.strictObject({ type: z.literal("loadbalance"), targets: z.array(RouteNodeSpec).min(1).max(32), ...nodeBase }),
     z.strictObject({ type: z.literal("least_latency"), targets: z.array(RouteNodeSpec).min(1).max(32), ...nodeBase }),

@@ -19,6 +19,8 @@ export interface RequestContext {
   rest: string;
   matchedPath: string;
   applicationId: string | undefined;
+  /** The calling application's name, for routing conditions (`app.name`). */
+  applicationName: string | undefined;
   credentialId: string | undefined;
   /** Request headers that must not reach the upstream (e.g. the credential). */
   dropHeaders: Set<string> | undefined;

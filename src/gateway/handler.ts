@@ -62,6 +62,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       rest: "",
       matchedPath: "",
       applicationId: undefined,
+      applicationName: undefined,
       credentialId: undefined,
       dropHeaders: undefined,
       upstreamMs: 0,

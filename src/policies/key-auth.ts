@@ -34,6 +34,7 @@ export function keyAuthPolicy(serviceId: string, hideCredentials: boolean): Poli
         return new WaygateError("credential_expired", "the API key has expired");
       }
       ctx.applicationId = entry.applicationId;
+      ctx.applicationName = entry.applicationName;
       ctx.credentialId = entry.credentialId;
       ctx.record.application_id = entry.applicationId;
       ctx.record.credential_id = entry.credentialId;

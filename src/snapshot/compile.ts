@@ -66,11 +66,13 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
     }
   }
 
+  const appNames = new Map(set.applications.map((a) => [a.id, a.name] as const));
   const credentials = new Map<string, CredentialEntry>();
   for (const c of set.credentials) {
     credentials.set(c.key_hash, {
       credentialId: c.id,
       applicationId: c.application_id,
+      applicationName: appNames.get(c.application_id) ?? "",
       enabled: c.enabled,
       expiresAt: c.expires_at ? Date.parse(c.expires_at) : undefined,
     });

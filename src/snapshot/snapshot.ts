@@ -32,6 +32,7 @@ export type RewriteTemplate = ReadonlyArray<{ literal: string } | { param: strin
 export interface CredentialEntry {
   credentialId: string;
   applicationId: string;
+  applicationName: string;
   enabled: boolean;
   /** Epoch ms, or undefined for keys that never expire. */
   expiresAt: number | undefined;

@@ -72,7 +72,7 @@ export async function handleChat(input: ChatEndpointInput): Promise<Response> {
       header: (n) => ctx.req.headers.get(n),
       metadata: isRecord(raw.metadata) ? raw.metadata : {},
       params: raw,
-      appName: ctx.applicationId,
+      appName: ctx.applicationName,
       promptTokens: () => ai.estimateChatTokens(request),
     },
     latencyOf: (n) => ai.latency.get(n.provider, n.model),

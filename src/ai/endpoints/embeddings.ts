@@ -55,7 +55,7 @@ export async function handleEmbeddings(
   fields.virtual_model = resolved.virtualModel?.name ?? null;
   const plan = planRoute(resolved.route, {
     random: Math.random,
-    condition: { header: (n) => ctx.req.headers.get(n), metadata: {}, params: body.value as Record<string, unknown>, appName: ctx.applicationId, promptTokens: () => 0 },
+    condition: { header: (n) => ctx.req.headers.get(n), metadata: {}, params: body.value as Record<string, unknown>, appName: ctx.applicationName, promptTokens: () => 0 },
     latencyOf: (n) => ai.latency.get(n.provider, n.model),
     costOf: (n) => ai.pricePerMTok(n.provider, n.model),
   });

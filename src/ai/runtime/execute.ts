@@ -10,6 +10,7 @@ import type { TargetRuntime } from "../../upstream/target.ts";
 import type { ChatRequest, ChatResponse, ProviderError, ProviderErrorKind } from "../types.ts";
 import type { ProviderRuntime } from "./provider-runtime.ts";
 import type { FallbackTrigger, PlannedTarget } from "./route-plan.ts";
+import { withTargetParams } from "./target-params.ts";
 import { sendChat, type StartedStream } from "./send.ts";
 
 export interface AttemptLog {
@@ -52,7 +53,7 @@ export function executeChat(
   signal: AbortSignal,
 ): Promise<ExecuteResult<ChatOutcome>> {
   return executePlan<ChatOutcome>(plan, deps, timeouts, signal, async (provider, target, leaf, t) => {
-    const req: ChatRequest = { ...request, ...(leaf.node.params as Partial<ChatRequest> | undefined), model: leaf.node.model, stream: request.stream };
+    const req: ChatRequest = { ...withTargetParams(request, leaf.node.params), model: leaf.node.model };
     const r = await sendChat({ provider, target, request: req, timeouts: t, signal });
     if (!r.ok) return r;
     return { ok: true, ttfbMs: r.ttfbMs, value: "stream" in r ? { stream: r.stream, request: req } : { response: r.response, request: req } };
