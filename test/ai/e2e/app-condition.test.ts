@@ -4,6 +4,7 @@ import OpenAI from "openai";
 import { type AiFixture, parseMockReply, startAiFixture } from "./fixture.ts";
 
 let f: AiFixture;
+let otherKey = "";
 
 beforeAll(async () => {
   f = await startAiFixture();
@@ -20,14 +21,14 @@ beforeAll(async () => {
   const svc = await f.g.store.getByName("services", "ai");
   await f.g.create("subscriptions", { application_id: other.id, service_id: svc!.id });
   const { key } = await f.g.apiKey(other.id, "other");
-  (globalThis as Record<string, unknown>).otherKey = key;
+  otherKey = key;
   await f.g.synced();
 });
 afterAll(() => f.stop());
 
 test("the rule matches the application by name, others take the default", async () => {
   const mine = new OpenAI({ baseURL: f.baseURL, apiKey: f.appKey, maxRetries: 0 });
-  const theirs = new OpenAI({ baseURL: f.baseURL, apiKey: String((globalThis as Record<string, unknown>).otherKey), maxRetries: 0 });
+  const theirs = new OpenAI({ baseURL: f.baseURL, apiKey: otherKey, maxRetries: 0 });
   const a = await mine.chat.completions.create({ model: "chat-by-app", messages: [{ role: "user", content: "hello there my friend" }] });
   expect(a.choices[0]!.message.content?.startsWith("[gemini:")).toBe(true);
   // params: { max_tokens: 3 } reached the provider as its own output limit.
