@@ -14,6 +14,8 @@
 #   BENCH_TARGETS="direct nginx bun waygate waygate-auth"
 #   BENCH_PORT_BASE=18081    upstream port; the next four are used too
 #   BENCH_WRITE_DOC=1        0: print the table only, leave docs/benchmarks.md
+#   BENCH_ONLY=all           rest: this REST part only; ai: the AI gateway part only
+#                            (bench/ai/run.sh, which lists its own BENCH_AI_* settings)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,6 +31,7 @@ FIXED_RUNS="${BENCH_FIXED_RUNS:-3}"
 TARGETS="${BENCH_TARGETS:-direct nginx bun waygate waygate-auth}"
 PORT_BASE="${BENCH_PORT_BASE:-18081}"
 WRITE_DOC="${BENCH_WRITE_DOC:-1}"
+ONLY="${BENCH_ONLY:-all}"
 
 UPSTREAM_PORT="$PORT_BASE"
 NGINX_PORT=$((PORT_BASE + 1))
@@ -41,6 +44,8 @@ WAYGATE="$ROOT/bin/waygate"
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+case "$ONLY" in all | rest | ai) ;; *) die "BENCH_ONLY must be all, rest or ai, not $ONLY" ;; esac
 
 # ------------------------------------------------------------------ tools
 
@@ -282,6 +287,7 @@ probe() { # name url [curl args] -> status code of one request
   curl -s -o /dev/null -w '%{http_code}' "${@:3}" "$2" || echo 000
 }
 
+if [ "$ONLY" != ai ]; then
 # Other work on the machine skews every number; measure it before starting.
 idle_before=()
 for ((c = 0; c < NPROC; c++)); do idle_before+=("$(cpu_jiffies "$c")"); done
@@ -349,3 +355,10 @@ stop_pid "$UPSTREAM_PID"
 report_args=(--results "$RES")
 [ "$WRITE_DOC" = 1 ] && report_args+=(--doc "$ROOT/docs/benchmarks.md")
 "$BUN" "$ROOT/bench/report.ts" "${report_args[@]}"
+fi
+
+# The AI gateway part runs in this shell, with these helpers, cores and cleanup.
+if [ "$ONLY" != rest ]; then
+  # shellcheck source=ai/run.sh
+  source "$ROOT/bench/ai/run.sh"
+fi

@@ -8,10 +8,15 @@ export const END = "<!-- bench:results:end -->";
 
 /** Replaces the text between the markers; appends a marked section when there is none. */
 export function replaceResults(doc: string, results: string): string {
-  const block = `${START}\n${results.trim()}\n${END}`;
-  const s = doc.indexOf(START);
-  const e = doc.indexOf(END);
-  if (s >= 0 && e > s) return doc.slice(0, s) + block + doc.slice(e + END.length);
+  return replaceSection(doc, START, END, results);
+}
+
+/** The same for any pair of markers, so each harness owns its own section of one page. */
+export function replaceSection(doc: string, start: string, end: string, text: string): string {
+  const block = `${start}\n${text.trim()}\n${end}`;
+  const s = doc.indexOf(start);
+  const e = doc.indexOf(end);
+  if (s >= 0 && e > s) return doc.slice(0, s) + block + doc.slice(e + end.length);
   const base = doc.trimEnd();
   return `${base}${base ? "\n\n" : ""}${block}\n`;
 }

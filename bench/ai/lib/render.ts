@@ -1,0 +1,112 @@
+/** The AI benchmark's report as Markdown, for the terminal and docs/benchmarks.md alike. */
+import type { Machine } from "../../lib/machine.ts";
+import type { AiParams } from "./results.ts";
+import { AI_LABELS, type AiSummary } from "./summary.ts";
+
+const int = (n: number): string => Math.round(n).toLocaleString("en-US");
+const ms = (n: number | undefined, digits = 2): string => (n === undefined ? "–" : `${n.toFixed(digits)} ms`);
+const opt = (n: number | undefined, f: (n: number) => string): string => (n === undefined ? "–" : f(n));
+const pct = (n: number): string => `${Math.round(n * 100)}%`;
+
+function table(header: string[], rows: string[][]): string {
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`];
+  for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
+  return lines.join("\n");
+}
+
+export function renderAi(s: AiSummary, machine: Machine, p: AiParams, skipped: Record<string, string>, notes: string[] = []): string {
+  const v = machine.versions;
+  const out: string[] = [];
+  out.push(`## AI gateway results (${machine.date})`);
+  out.push("");
+  out.push(`- Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memGiB} GiB, Linux ${machine.kernel}`);
+  out.push(`- Busy before the run, from other processes: ${p.busy_before}`);
+  if (p.busy_before_max_pct > 10) out.push("- **Other processes kept the machine busy during this run: every number here is low and noisy by an unknown amount.**");
+  out.push(
+    `- Versions: Waygate ${v.waygate} (commit ${v.commit}), Bun ${v.bun}, nginx ${v.nginx}, wrk ${v.wrk}, ` +
+      `@portkey-ai/gateway ${p.portkey_version} on Node ${p.node_version}`,
+  );
+  out.push(`- Cores: proxy under test on CPU ${p.proxy_cpu}; the provider simulator, wrk and the stream client on CPU ${p.load_cpus}`);
+  out.push(`- Throughput: \`wrk -t${p.threads} -c${p.connections} -d${p.duration_s}s --latency\` after ${p.warmup_s} s of warm-up, a non-streaming chat completion per request`);
+  out.push(
+    `- Streams: ${int(p.streams)} streaming chat completions, one per connection, started at ${int(p.stream_rate)}/s; ` +
+      `the simulator waits ${int(p.event_ms)} ms before each event, so each stream stays open about ${p.hold_s} s; open files limit ${int(p.nofile)}`,
+  );
+  for (const n of notes) out.push(`- ${n}`);
+  out.push("");
+  out.push("### Non-streaming chat completions (wrk, closed loop)");
+  out.push("");
+  out.push(
+    table(
+      ["target", "req/s", "p50", "p99", "non-2xx", "socket errors", "proxy CPU", "req/s per busy core", `CPU ${p.proxy_cpu} busy (all)`, "max RSS"],
+      s.rows.map((r) => [
+        r.label,
+        int(r.rps),
+        ms(r.p50Ms),
+        ms(r.p99Ms),
+        int(r.non2xx),
+        int(r.socketErrors),
+        opt(r.proxyCores, pct),
+        opt(r.rpsPerProxyCore, int),
+        opt(r.proxyCpuBusyPct, (x) => `${x}%`),
+        opt(r.rssMaxMb, (m) => `${m.toFixed(1)} MB`),
+      ]),
+    ),
+  );
+  out.push("");
+  for (const r of s.ratios) {
+    out.push(`- ${AI_LABELS[r.of]} / ${AI_LABELS[r.to]}: **${r.rps.toFixed(2)}×** req/s` + opt(r.perCore, (x) => ` (**${x.toFixed(2)}×** per busy core)`));
+  }
+  for (const [name, why] of Object.entries(skipped)) out.push(`- ${name} not measured: ${why}`);
+
+  const st = s.streams;
+  out.push("");
+  out.push("### Streaming");
+  out.push("");
+  if (!st) {
+    out.push("Not measured.");
+  } else {
+    out.push(
+      table(
+        ["", "direct to the simulator", "through Waygate", "added by Waygate"],
+        [
+          ["time to first `data:` line, p50", ms(st.directP50Ms, 3), ms(st.waygateP50Ms, 3), ms(st.addedP50Ms, 3)],
+          ["time to first `data:` line, p99", ms(st.directP99Ms, 3), ms(st.waygateP99Ms, 3), ms(st.addedP99Ms, 3)],
+        ],
+      ),
+    );
+    out.push("");
+    out.push(`- Streams open at once through Waygate: ${int(st.peakOpen)} of ${int(st.streams)}; failed ${int(st.errors + st.non2xx)}, unfinished ${int(st.unfinished)}`);
+    out.push(
+      `- Waygate RSS: ${opt(st.rssBeforeMb, (m) => `${m.toFixed(1)} MB`)} before, ${opt(st.rssOpenMb, (m) => `${m.toFixed(1)} MB`)} with the streams open: ` +
+        `**${opt(st.kbPerStream, (k) => `${k.toFixed(1)} kB`)} per open stream** (client connection, upstream connection and stream state)`,
+    );
+    if (st.waygateCores !== undefined) out.push(`- Waygate CPU during the stream run: ${pct(st.waygateCores)} of a core`);
+  }
+
+  out.push("");
+  out.push("### Against the targets");
+  out.push("");
+  for (const x of s.verdicts) {
+    const mark = x.met === undefined ? "not measured" : x.met ? "met" : "**not met**";
+    out.push(`- ${x.what}: ${x.value} (target ${x.target}): ${mark}` + (x.caveat ? `; unreliable: ${x.caveat}` : ""));
+  }
+  out.push(`- Memory per open stream: ${opt(st?.kbPerStream, (k) => `${k.toFixed(1)} kB`)} (reported, no target)`);
+
+  const checks: string[] = [];
+  for (const r of s.rows) {
+    if (r.probe) checks.push(`${r.label}: probe ${r.probe.ok ? "ok" : "**failed**"} (${r.probe.detail})`);
+    if (r.callLog) {
+      const c = r.callLog;
+      checks.push(
+        `${r.label}: call log has ${int(c.rows)} calls, ${int(c.rows_with_tokens)} with token counts (${int(c.input_tokens)} in, ${int(c.output_tokens)} out) ` +
+          `and ${int(c.rows_with_cost)} with a cost (total $${c.cost_usd.toFixed(4)})`,
+      );
+    }
+  }
+  if (checks.length > 0) {
+    out.push("");
+    for (const c of checks) out.push(`- ${c}`);
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,220 @@
+/**
+ * The AI benchmark's numbers from its raw results: one row per target, the
+ * Waygate/nginx and Waygate/Portkey ratios, the streaming figures and the
+ * verdict on each target. Pure, so the arithmetic is tested without running
+ * a benchmark.
+ */
+import { interference } from "../../lib/summary.ts";
+import type { AiResults, AiTarget, AiTargetResult, CallLogSummary, Probe, StreamRun } from "./results.ts";
+
+export const AI_LABELS: Record<AiTarget, string> = {
+  "sim-openai": "simulator direct, OpenAI format",
+  "sim-anthropic": "simulator direct, Anthropic format",
+  nginx: "nginx proxy_pass to the simulator (no translation)",
+  waygate: "Waygate, OpenAI → Anthropic, key auth + call log",
+  portkey: "Portkey gateway, OpenAI → Anthropic",
+};
+
+export const AI_GOALS = { vsNginxPerCore: 0.35, vsPortkeyPerCore: 20, streams: 5000, addedTtftP99Ms: 2 } as const;
+
+export interface AiRow {
+  name: AiTarget;
+  label: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  socketErrors: number;
+  /** CPU the proxy used, in cores; undefined for the simulator's own rows. */
+  proxyCores: number | undefined;
+  rpsPerProxyCore: number | undefined;
+  proxyCpuBusyPct: number | undefined;
+  /** Other processes' share of the proxy core during the run, when large enough to distrust it. */
+  interferencePct: number | undefined;
+  rssMaxMb: number | undefined;
+  probe: ProbeCheck | undefined;
+  callLog: CallLogSummary | undefined;
+}
+
+export interface AiRatio {
+  of: AiTarget;
+  to: AiTarget;
+  rps: number;
+  perCore: number | undefined;
+}
+
+export interface StreamFigures {
+  streams: number;
+  peakOpen: number;
+  errors: number;
+  non2xx: number;
+  unfinished: number;
+  directP50Ms: number | undefined;
+  directP99Ms: number | undefined;
+  waygateP50Ms: number | undefined;
+  waygateP99Ms: number | undefined;
+  addedP50Ms: number | undefined;
+  addedP99Ms: number | undefined;
+  rssBeforeMb: number | undefined;
+  rssOpenMb: number | undefined;
+  /** (RSS with the streams open − RSS before connecting) / streams open then. */
+  kbPerStream: number | undefined;
+  /** Share of a core Waygate used while the streams ran. */
+  waygateCores: number | undefined;
+}
+
+export interface AiVerdict {
+  what: string;
+  value: string;
+  target: string;
+  met: boolean | undefined;
+  caveat?: string;
+}
+
+export interface AiSummary {
+  rows: AiRow[];
+  ratios: AiRatio[];
+  streams: StreamFigures | undefined;
+  verdicts: AiVerdict[];
+}
+
+export interface ProbeCheck {
+  ok: boolean;
+  status: number;
+  detail: string;
+}
+
+/** Whether a probe's answer is an OpenAI chat.completion with text and token usage. */
+export function checkChatCompletion(p: Probe): ProbeCheck {
+  if (p.status !== 200) return { ok: false, status: p.status, detail: `status ${p.status}` };
+  let body: unknown;
+  try {
+    body = JSON.parse(p.body);
+  } catch {
+    return { ok: false, status: p.status, detail: "body is not JSON" };
+  }
+  const b = body as { object?: unknown; choices?: Array<{ message?: { content?: unknown } }>; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } };
+  if (b.object !== "chat.completion") return { ok: false, status: p.status, detail: `object is ${JSON.stringify(b.object)}, not "chat.completion"` };
+  const content = b.choices?.[0]?.message?.content;
+  if (typeof content !== "string" || content === "") return { ok: false, status: p.status, detail: "no message text" };
+  const inTok = b.usage?.prompt_tokens;
+  const outTok = b.usage?.completion_tokens;
+  if (typeof inTok !== "number" || typeof outTok !== "number" || inTok <= 0 || outTok <= 0) return { ok: false, status: p.status, detail: "no token usage" };
+  return { ok: true, status: p.status, detail: `chat.completion, usage ${inTok} in / ${outTok} out` };
+}
+
+const isProxy = (n: AiTarget): boolean => n === "nginx" || n === "waygate" || n === "portkey";
+
+export function toAiRow(t: AiTargetResult): AiRow {
+  const seconds = t.wrk.duration_us / 1e6;
+  const rps = seconds > 0 ? t.wrk.requests / seconds : 0;
+  const proxyCores = t.cpu && isProxy(t.name) && seconds > 0 ? t.cpu.cpu_ticks / t.cpu.clk_tck / seconds : undefined;
+  const e = t.wrk.errors;
+  return {
+    name: t.name,
+    label: AI_LABELS[t.name],
+    rps,
+    p50Ms: t.wrk.latency_us.p50 / 1000,
+    p99Ms: t.wrk.latency_us.p99 / 1000,
+    non2xx: e.status,
+    socketErrors: e.connect + e.read + e.write + e.timeout,
+    proxyCores,
+    rpsPerProxyCore: proxyCores !== undefined && proxyCores > 0 ? rps / proxyCores : undefined,
+    proxyCpuBusyPct: t.cpu?.proxy_cpu_busy_pct,
+    interferencePct: isProxy(t.name) ? interference(t.cpu?.proxy_cpu_busy_pct, proxyCores === undefined ? undefined : proxyCores * 100) : undefined,
+    rssMaxMb: t.mem ? t.mem.vmrss_max_kb / 1024 : undefined,
+    probe: t.probe ? checkChatCompletion(t.probe) : undefined,
+    callLog: t.callLog,
+  };
+}
+
+function ratio(of: AiRow | undefined, to: AiRow | undefined): AiRatio | undefined {
+  if (!of || !to || to.rps <= 0) return undefined;
+  const perCore = of.rpsPerProxyCore !== undefined && to.rpsPerProxyCore ? of.rpsPerProxyCore / to.rpsPerProxyCore : undefined;
+  return { of: of.name, to: to.name, rps: of.rps / to.rps, perCore };
+}
+
+const ms = (us: number | null | undefined): number | undefined => (us === null || us === undefined ? undefined : us / 1000);
+const diff = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
+
+export function streamFigures(direct: StreamRun | undefined, waygate: StreamRun | undefined): StreamFigures | undefined {
+  if (!waygate) return undefined;
+  const w = waygate.report;
+  const d = direct?.report;
+  const rss = w.rss_kb;
+  const directP50Ms = ms(d?.ttft_us.p50);
+  const directP99Ms = ms(d?.ttft_us.p99);
+  const waygateP50Ms = ms(w.ttft_us.p50);
+  const waygateP99Ms = ms(w.ttft_us.p99);
+  return {
+    streams: w.streams,
+    peakOpen: w.peak_open,
+    errors: w.errors + w.connect_errors,
+    non2xx: w.non2xx,
+    unfinished: w.unfinished,
+    directP50Ms,
+    directP99Ms,
+    waygateP50Ms,
+    waygateP99Ms,
+    addedP50Ms: diff(waygateP50Ms, directP50Ms),
+    addedP99Ms: diff(waygateP99Ms, directP99Ms),
+    rssBeforeMb: rss ? rss.before / 1024 : undefined,
+    rssOpenMb: rss ? rss.open / 1024 : undefined,
+    kbPerStream: rss && w.open_at_sample > 0 ? (rss.open - rss.before) / w.open_at_sample : undefined,
+    waygateCores: waygate.cpu && waygate.cpu.clk_tck > 0 && waygate.cpu.seconds > 0 ? waygate.cpu.cpu_ticks / waygate.cpu.clk_tck / waygate.cpu.seconds : undefined,
+  };
+}
+
+export function summarizeAi(results: AiResults): AiSummary {
+  const rows = results.targets.map(toAiRow);
+  const row = (n: AiTarget): AiRow | undefined => rows.find((r) => r.name === n);
+  const ratios = [ratio(row("waygate"), row("nginx")), ratio(row("waygate"), row("portkey"))].filter((r): r is AiRatio => r !== undefined);
+  const streams = streamFigures(results.streams.direct, results.streams.waygate);
+  return { rows, ratios, streams, verdicts: aiVerdicts(rows, ratios, streams, results.skipped) };
+}
+
+const clean = (r: AiRow): boolean => r.non2xx === 0 && r.socketErrors === 0;
+
+function busyCaveat(rs: Array<AiRow | undefined>): string | undefined {
+  const hit = rs.filter((r): r is AiRow => r?.interferencePct !== undefined);
+  return hit.length > 0 ? `other processes used ${hit.map((r) => `${Math.round(r.interferencePct ?? 0)}% of the proxy core during ${r.name}`).join(", ")}` : undefined;
+}
+
+function ratioVerdict(rows: AiRow[], r: AiRatio | undefined, to: AiTarget, goal: number, skipped: string | undefined): AiVerdict {
+  const what = `Waygate req/s per busy core vs ${to === "nginx" ? "nginx" : "Portkey"}`;
+  const target = `≥ ${goal}×`;
+  if (!r || r.perCore === undefined) return { what, value: skipped ? `not measured (${skipped})` : "not measured", target, met: undefined };
+  const w = rows.find((x) => x.name === "waygate");
+  const base = rows.find((x) => x.name === to);
+  const errors = [w, base].filter((x): x is AiRow => x !== undefined && !clean(x)).map((x) => x.name);
+  const value = `${r.perCore.toFixed(2)}×` + (errors.length > 0 ? ` (with errors: ${errors.join(", ")})` : "");
+  const caveat = busyCaveat([w, base]);
+  return { what, value, target, met: r.perCore >= goal && errors.length === 0, ...(caveat ? { caveat } : {}) };
+}
+
+function aiVerdicts(rows: AiRow[], ratios: AiRatio[], s: StreamFigures | undefined, skipped: Record<string, string>): AiVerdict[] {
+  const out: AiVerdict[] = [
+    ratioVerdict(rows, ratios.find((r) => r.to === "nginx"), "nginx", AI_GOALS.vsNginxPerCore, skipped.nginx),
+    ratioVerdict(rows, ratios.find((r) => r.to === "portkey"), "portkey", AI_GOALS.vsPortkeyPerCore, skipped.portkey),
+  ];
+  const target = `${AI_GOALS.streams.toLocaleString("en-US")} on one core`;
+  if (!s) {
+    out.push({ what: "Concurrent streams through Waygate", value: "not measured", target, met: undefined });
+    out.push({ what: "Added time to first token, p99", value: "not measured", target: `< ${AI_GOALS.addedTtftP99Ms} ms`, met: undefined });
+    return out;
+  }
+  const failures = s.errors + s.non2xx + s.unfinished;
+  out.push({
+    what: "Concurrent streams through Waygate",
+    value: `${s.peakOpen.toLocaleString("en-US")} open at once` + (failures > 0 ? `, ${failures.toLocaleString("en-US")} failed` : ""),
+    target,
+    met: s.peakOpen >= AI_GOALS.streams && failures === 0,
+  });
+  out.push({
+    what: "Added time to first token, p99",
+    value: s.addedP99Ms === undefined ? "not measured" : `${s.addedP99Ms.toFixed(3)} ms`,
+    target: `< ${AI_GOALS.addedTtftP99Ms} ms`,
+    met: s.addedP99Ms === undefined ? undefined : s.addedP99Ms < AI_GOALS.addedTtftP99Ms && failures === 0,
+  });
+  return out;
+}
