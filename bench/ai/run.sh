@@ -98,19 +98,21 @@ start_sim() { # -> SIM_PID; a fresh simulator, so requests it recorded for one t
   wait_http "http://127.0.0.1:$SIM_PORT/" 404 15 || die "the provider simulator did not start (see $WORK/ai-sim.log)"
 }
 
-ai_start_waygate() { # name -> AI_WAYGATE_PID
+ai_start_waygate() { # name [VAR=value...] -> AI_WAYGATE_PID
+  local name="$1"
+  shift
   mkdir -p "$WORK/ai-data"
   rm -f "$WORK/ai-calls.db"*
-  WAYGATE_ADMIN_TOKEN="$ADMIN_TOKEN" WAYGATE_MASTER_KEY="$(head -c 32 /dev/urandom | base64)" \
+  env "$@" WAYGATE_ADMIN_TOKEN="$ADMIN_TOKEN" WAYGATE_MASTER_KEY="$(head -c 32 /dev/urandom | base64)" \
     BENCH_KEY="$AI_KEY" BENCH_PROVIDER_KEY="$AI_PROVIDER_KEY" BENCH_SIM_PORT="$SIM_PORT" \
     taskset -c "$AI_PROXY_CPU" "$WAYGATE" serve --config "$AI_DIR/waygate-ai.yaml" --data-dir "$WORK/ai-data" \
     --listen "127.0.0.1:$AI_WAYGATE_PORT" --admin-listen "127.0.0.1:$AI_WAYGATE_ADMIN_PORT" --call-log "$WORK/ai-calls.db" \
-    >"$WORK/ai-$1.log" 2>&1 &
+    >"$WORK/ai-$name.log" 2>&1 &
   AI_WAYGATE_PID=$!
   STARTED+=("$AI_WAYGATE_PID")
   if ! wait_http "http://127.0.0.1:$AI_WAYGATE_ADMIN_PORT/readyz" 200 30; then
-    tail -n 30 "$WORK/ai-$1.log" >&2
-    die "Waygate ($1) was not ready within 30 s"
+    tail -n 30 "$WORK/ai-$name.log" >&2
+    die "Waygate ($name) was not ready within 30 s"
   fi
 }
 
@@ -178,9 +180,29 @@ ai_streams() { # name url rss-pid header-args...
   [ "$pid" != 0 ] && extra+=(--rss-pid "$pid")
   log "$name: $AI_STREAMS streams at $AI_STREAM_RATE/s, ${AI_EVENT_MS} ms per event, about ${AI_HOLD_S} s each"
   taskset -c "$AI_LOAD_CPUS" "$BUN" "$AI_DIR/streams.ts" --url "$url" --streams "$AI_STREAMS" --rate "$AI_STREAM_RATE" \
-    --event-ms "$AI_EVENT_MS" --hold-s "$AI_HOLD_S" --timeout $((AI_HOLD_S + 30)) "${extra[@]}" "$@" --out "$AI_RES/streams-$name.json"
+    --event-ms "$AI_EVENT_MS" --hold-s "$AI_HOLD_S" --timeout $((AI_HOLD_S + 20)) "${extra[@]}" "$@" --out "$AI_RES/streams-$name.json"
   "$BUN" -e 'const r = JSON.parse(await Bun.file(Bun.argv[1]).text()); console.error(`[bench] ${Bun.argv[2]}: first token ${r.first_token}/${r.streams}, peak open ${r.peak_open}, errors ${r.errors + r.connect_errors}, non-2xx ${r.non2xx}, ttft p50 ${(r.ttft_us.p50 / 1000).toFixed(2)} ms p99 ${(r.ttft_us.p99 / 1000).toFixed(2)} ms`)' \
     "$AI_RES/streams-$name.json" "$name" || true
+}
+
+# Streams through a fresh Waygate (and simulator), after a warm-up, with its CPU time.
+ai_stream_waygate() { # name [VAR=value...]
+  local name="$1" wg_pids=() wg_before wg_start
+  shift
+  start_sim
+  ai_start_waygate "streams-$name" "$@"
+  # Warm-up: a few hundred short streams, so the measured run sees compiled code.
+  taskset -c "$AI_LOAD_CPUS" "$BUN" "$AI_DIR/streams.ts" --url "http://127.0.0.1:$AI_WAYGATE_PORT/v1/chat/completions" \
+    --streams 200 --rate 400 --event-ms 20 --hold-s 1 --header "authorization: Bearer $AI_KEY" --out "$WORK/ai-streams-warmup.json"
+  sleep 1
+  mapfile -t wg_pids < <(tree_pids "$AI_WAYGATE_PID")
+  wg_before="$(cpu_ticks "${wg_pids[@]}")"
+  wg_start="$(date +%s.%N)"
+  ai_streams "$name" "http://127.0.0.1:$AI_WAYGATE_PORT/v1/chat/completions" "$AI_WAYGATE_PID" --header "authorization: Bearer $AI_KEY"
+  printf '{"cpu_ticks":%d,"clk_tck":%d,"seconds":%s}\n' $(($(cpu_ticks "${wg_pids[@]}") - wg_before)) "$CLK_TCK" \
+    "$(awk -v a="$wg_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')" >"$AI_RES/streams-$name.cpu.json"
+  stop_pid "$AI_WAYGATE_PID"
+  stop_pid "$SIM_PID"
 }
 
 # ------------------------------------------------------------------ the AI part
@@ -268,20 +290,10 @@ for target in $AI_TARGETS; do
       start_sim
       ai_streams direct "$SIM/anthropic/v1/messages" 0 --header "x-api-key: $AI_PROVIDER_KEY" --header "anthropic-version: 2023-06-01"
       stop_pid "$SIM_PID"
-      start_sim
-      ai_start_waygate streams
-      # Warm-up: a few hundred short streams, so the measured run sees compiled code.
-      taskset -c "$AI_LOAD_CPUS" "$BUN" "$AI_DIR/streams.ts" --url "http://127.0.0.1:$AI_WAYGATE_PORT/v1/chat/completions" \
-        --streams 300 --rate 300 --event-ms 20 --hold-s 1 --header "authorization: Bearer $AI_KEY" --out "$WORK/ai-streams-warmup.json"
-      sleep 1
-      mapfile -t wg_pids < <(tree_pids "$AI_WAYGATE_PID")
-      wg_before="$(cpu_ticks "${wg_pids[@]}")"
-      wg_start="$(date +%s.%N)"
-      ai_streams waygate "http://127.0.0.1:$AI_WAYGATE_PORT/v1/chat/completions" "$AI_WAYGATE_PID" --header "authorization: Bearer $AI_KEY"
-      printf '{"cpu_ticks":%d,"clk_tck":%d,"seconds":%s}\n' $(($(cpu_ticks "${wg_pids[@]}") - wg_before)) "$CLK_TCK" \
-        "$(awk -v a="$wg_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')" >"$AI_RES/streams-waygate.cpu.json"
-      stop_pid "$AI_WAYGATE_PID"
-      stop_pid "$SIM_PID"
+      ai_stream_waygate waygate
+      # Bun's fetch runs at most 256 requests at once unless told otherwise;
+      # the second run shows what Waygate does without that limit.
+      ai_stream_waygate waygate-raised BUN_CONFIG_MAX_HTTP_REQUESTS=65535
       ;;
     *) die "unknown AI target $target" ;;
   esac

@@ -271,11 +271,13 @@ class Streams {
     if (from === "idle" || from === "sent") {
       this.waiting--;
       // Every stream has shown its first token or ended without one: the moment to read the memory.
-      if (this.waiting === 0 && this.rssOpen === undefined) {
-        this.rssOpen = rssOf(this.opts.rssPids);
-        this.openAtSample = this.open;
-      }
+      if (this.waiting === 0 && this.rssOpen === undefined) this.sampleNow();
     }
+  }
+
+  sampleNow(): void {
+    this.rssOpen = rssOf(this.opts.rssPids);
+    this.openAtSample = this.open;
   }
 
   /** Every request sent has ended, well or badly. */
@@ -317,6 +319,8 @@ export async function runStreams(opts: StreamsOptions): Promise<StreamsResult> {
   });
   const deadline = performance.now() + opts.timeoutS * 1000;
   while (!s.finished() && performance.now() < deadline) await Bun.sleep(20);
+  // Some streams never showed a token in time (queued, or failed): read the memory with what is open now.
+  if (s.rssOpen === undefined && opts.rssPids.length > 0) s.sampleNow();
   s.close();
 
   return {
