@@ -21,7 +21,7 @@
 #   BENCH_AI_STREAMS=5000     streams held open at once
 #   BENCH_AI_STREAM_RATE=1000 streams started per second
 #   BENCH_AI_EVENT_MS=1000    simulator delay before each stream event
-#   BENCH_AI_HOLD_S           how long each stream lasts (default: the ramp + 5 s)
+#   BENCH_AI_HOLD_S           how long each stream lasts (default: the ramp, four events and 3 s)
 #   BENCH_AI_PORT_BASE=18091  simulator port; the next four are used too
 #   BENCH_AI_PORTKEY_VERSION=1.15.2   @portkey-ai/gateway, installed with npm under .tmp/
 #   BENCH_AI_NOTE             a line added to the report (e.g. why the run is unusual)
@@ -36,7 +36,9 @@ AI_CONNECTIONS="${BENCH_AI_CONNECTIONS:-$CONNECTIONS}"
 AI_STREAMS="${BENCH_AI_STREAMS:-5000}"
 AI_STREAM_RATE="${BENCH_AI_STREAM_RATE:-1000}"
 AI_EVENT_MS="${BENCH_AI_EVENT_MS:-1000}"
-AI_HOLD_S="${BENCH_AI_HOLD_S:-$(((AI_STREAMS + AI_STREAM_RATE - 1) / AI_STREAM_RATE + 2 * AI_EVENT_MS / 1000 + 3))}"
+# Long enough that the first stream is still open when the last shows its first
+# token: the ramp, the four events before a first token, and 3 s to spare.
+AI_HOLD_S="${BENCH_AI_HOLD_S:-$(((AI_STREAMS + AI_STREAM_RATE - 1) / AI_STREAM_RATE + (4 * AI_EVENT_MS + 999) / 1000 + 3))}"
 AI_PORT_BASE="${BENCH_AI_PORT_BASE:-18091}"
 PORTKEY_VERSION="${BENCH_AI_PORTKEY_VERSION:-1.15.2}"
 AI_PROXY_CPU="${BENCH_AI_PROXY_CPU:-$PROXY_CPU}"

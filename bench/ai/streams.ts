@@ -175,6 +175,7 @@ class Streams {
   readonly ttfds: number[] = [];
   readonly lags: number[] = [];
   rssOpen: number | undefined;
+  private closing = false;
 
   constructor(
     private readonly opts: StreamsOptions,
@@ -253,7 +254,8 @@ class Streams {
   }
 
   private fail(conn: Conn): void {
-    if (conn.phase === "done" || conn.phase === "failed") return;
+    // Streams cut at the deadline by close() are unfinished, not errors.
+    if (this.closing || conn.phase === "done" || conn.phase === "failed") return;
     if (conn.phase === "idle") this.connectErrors++;
     else this.errors++;
     this.move(conn, "failed");
@@ -286,6 +288,7 @@ class Streams {
   }
 
   close(): void {
+    this.closing = true;
     for (const c of this.conns) c.socket?.end();
   }
 }
