@@ -4,12 +4,13 @@
  * windows, content filters, and credentials parked after a 401.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import type { RouteNode } from "../../../src/config/ai-entities.ts";
 import { providerData } from "../../support/gateway.ts";
 import { type AiFixture, parseMockReply, startAiFixture } from "./fixture.ts";
 
 let f: AiFixture;
 
-async function vm(name: string, route: Record<string, unknown>): Promise<void> {
+async function vm(name: string, route: RouteNode): Promise<void> {
   await f.g.store.create("virtual_models", { name, description: "", route });
 }
 
@@ -33,7 +34,7 @@ beforeAll(async () => {
       ],
     }),
   );
-  const t = (provider: string, model: string, extra: Record<string, unknown> = {}) => ({ type: "target", provider, model, ...extra });
+  const t = (provider: string, model: string, extra: { weight?: number } = {}): RouteNode => ({ type: "target", provider, model, ...extra });
   await vm("lb", { type: "loadbalance", targets: [t("oa", "gpt-4o-mini", { weight: 70 }), t("mi", "mistral-large-latest", { weight: 30 })] });
   await vm("fastest", { type: "least_latency", targets: [t("ll-an", "claude-sonnet-4-5"), t("ll-oa", "gpt-4o-mini")] });
   await vm("cheapest", { type: "lowest_cost", targets: [t("local", "local-llm"), t("an", "claude-sonnet-4-5"), t("oa", "gpt-4o-mini")] });
