@@ -40,8 +40,21 @@ const TOOLS_PREAMBLE = 12;
 const IMAGE_LOW = 85;
 const IMAGE_DEFAULT = 765;
 
+/**
+ * BPE merging is quadratic in the length of one pre-token, and text without
+ * spaces (base64, minified JSON) is one huge pre-token. Counting runs in
+ * slices keeps the cost linear; a slice boundary inside a word changes the
+ * count by at most a token per slice, well within an estimate's tolerance.
+ */
+const SLICE = 256;
+const LONG_RUN = /\S{257,}/;
+
 export function estimateTextTokens(text: string): number {
-  return text.length === 0 ? 0 : tokenizer().countTokens(text, AS_TEXT);
+  if (text.length === 0) return 0;
+  if (!LONG_RUN.test(text)) return tokenizer().countTokens(text, AS_TEXT);
+  let total = 0;
+  for (let i = 0; i < text.length; i += SLICE) total += tokenizer().countTokens(text.slice(i, i + SLICE), AS_TEXT);
+  return total;
 }
 
 function partTokens(part: ContentPart): number {

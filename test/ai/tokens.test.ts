@@ -69,3 +69,11 @@ test("the count grows linearly with the prompt", () => {
   expect(large / small).toBeGreaterThan(9);
   expect(large / small).toBeLessThan(11);
 });
+
+// Quadratic merging would take minutes here and hit the test timeout; sliced counting takes milliseconds.
+test("long runs without spaces are counted without quadratic blow-up", () => {
+  const run = "x9Qz".repeat(64_000); // 256 K characters, one pre-token
+  const n = estimateTextTokens(run);
+  expect(n).toBeGreaterThan(run.length / 16);
+  expect(n).toBeLessThan(run.length);
+});
