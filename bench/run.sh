@@ -112,7 +112,13 @@ cleanup() {
   trap - EXIT INT TERM
   local i
   for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop_pid "${STARTED[$i]}"; done
-  if [ -d "$RES" ] && [ "$(ls -A "$RES" 2>/dev/null)" ]; then
+  if [ "$ONLY" = ai ] && [ -d "$RES/ai" ]; then
+    # The AI part alone replaces only its own raw results.
+    mkdir -p "$ROOT/bench/results/latest"
+    rm -rf "$ROOT/bench/results/latest/ai"
+    cp -r "$RES/ai" "$ROOT/bench/results/latest/ai"
+    cp "$WORK"/ai-*.log "$ROOT/bench/results/latest/ai/" 2>/dev/null || true
+  elif [ -d "$RES" ] && [ "$(ls -A "$RES" 2>/dev/null)" ]; then
     mkdir -p "$ROOT/bench/results"
     rm -rf "$ROOT/bench/results/latest"
     cp -r "$RES" "$ROOT/bench/results/latest"

@@ -141,7 +141,10 @@ describe("streams", () => {
         waygate: run(streams(1_004_500, 1_010_500, { peak_open: 256, unfinished: 4000, completed: 1000 })),
       }),
     );
-    expect(s.verdicts[2]).toMatchObject({ met: false, value: "256 open at once, 4,000 failed" });
+    const failed = summarizeAi(results([], { direct: run(streams(1, 1)), waygate: run(streams(1, 1, { errors: 3, non2xx: 2, completed: 4995 })) }));
+    expect(failed.verdicts[2]).toMatchObject({ met: false, value: "5,000 open at once, 5 failed" });
+    expect(failed.verdicts[3]?.met).toBe(false);
+    expect(s.verdicts[2]).toMatchObject({ met: false, value: "256 open at once, 4,000 not answered within the run" });
     expect(s.verdicts[3]?.met).toBe(false);
   });
 

@@ -217,7 +217,10 @@ function aiVerdicts(rows: AiRow[], ratios: AiRatio[], streams: StreamSummary, sk
   const failures = s.failed + s.unfinished;
   out.push({
     what: "Concurrent streams through Waygate",
-    value: `${s.peakOpen.toLocaleString("en-US")} open at once` + (failures > 0 ? `, ${failures.toLocaleString("en-US")} failed` : ""),
+    value:
+      `${s.peakOpen.toLocaleString("en-US")} open at once` +
+      (s.failed > 0 ? `, ${s.failed.toLocaleString("en-US")} failed` : "") +
+      (s.unfinished > 0 ? `, ${s.unfinished.toLocaleString("en-US")} not answered within the run` : ""),
     target,
     met: s.peakOpen >= AI_GOALS.streams && failures === 0,
   });
