@@ -293,9 +293,6 @@ for target in $AI_TARGETS; do
       ai_streams direct "$SIM/anthropic/v1/messages" 0 --header "x-api-key: $AI_PROVIDER_KEY" --header "anthropic-version: 2023-06-01"
       stop_pid "$SIM_PID"
       ai_stream_waygate waygate
-      # Bun's fetch runs at most 256 requests at once unless told otherwise;
-      # the second run shows what Waygate does without that limit.
-      ai_stream_waygate waygate-raised BUN_CONFIG_MAX_HTTP_REQUESTS=65535
       ;;
     *) die "unknown AI target $target" ;;
   esac

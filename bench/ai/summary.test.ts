@@ -77,7 +77,7 @@ function results(targets: AiTargetResult[], s: Partial<AiResults["streams"]> = {
       nofile: 20000,
     },
     targets,
-    streams: { direct: undefined, waygate: undefined, waygateRaised: undefined, ...s },
+    streams: { direct: undefined, waygate: undefined, ...s },
     skipped,
   };
 }

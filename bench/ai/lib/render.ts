@@ -6,8 +6,6 @@ import { AI_LABELS, type AiSummary, type StreamFigures } from "./summary.ts";
 /** Below this share of its core a proxy was waiting on the load side, not working. */
 const LOAD_BOUND = 0.8;
 
-/** How the second Waygate stream run differs from the first. */
-export const RAISED = "Bun's fetch limit raised (BUN_CONFIG_MAX_HTTP_REQUESTS=65535)";
 
 const int = (n: number): string => Math.round(n).toLocaleString("en-US");
 const ms = (n: number | undefined, digits = 2): string => (n === undefined ? "–" : `${n.toFixed(digits)} ms`);
@@ -77,9 +75,7 @@ export function renderAi(s: AiSummary, machine: Machine, p: AiParams, skipped: R
   out.push("");
   out.push("### Streaming");
   out.push("");
-  const runs: Array<[string, StreamFigures]> = [];
-  if (st.waygate) runs.push(["through Waygate", st.waygate]);
-  if (st.waygateRaised) runs.push([`through Waygate, ${RAISED}`, st.waygateRaised]);
+  const runs: Array<[string, StreamFigures]> = st.waygate ? [["through Waygate", st.waygate]] : [];
   if (runs.length === 0) {
     out.push("Not measured.");
   } else {
@@ -114,12 +110,7 @@ export function renderAi(s: AiSummary, machine: Machine, p: AiParams, skipped: R
     const mark = x.met === undefined ? "not measured" : x.met ? "met" : "**not met**";
     out.push(`- ${x.what}: ${x.value} (target ${x.target}): ${mark}` + (x.caveat ? `; unreliable: ${x.caveat}` : ""));
   }
-  const kb = (k: number) => `${k.toFixed(1)} kB`;
-  if (st.waygate?.kbPerStream === undefined && st.waygateRaised?.kbPerStream !== undefined) {
-    out.push(`- Memory per open stream through Waygate: ${kb(st.waygateRaised.kbPerStream)}, measured with ${RAISED}, as the shipped run never had all its streams open (reported, no target)`);
-  } else {
-    out.push(`- Memory per open stream through Waygate: ${opt(st.waygate?.kbPerStream, kb)} (reported, no target)`);
-  }
+  out.push(`- Memory per open stream through Waygate: ${opt(st.waygate?.kbPerStream, (k) => `${k.toFixed(1)} kB`)} (reported, no target)`);
 
   const checks: string[] = [];
   for (const r of s.rows) {

@@ -97,8 +97,7 @@ export interface StreamRun {
 export interface AiResults {
   params: AiParams;
   targets: AiTargetResult[];
-  /** waygateRaised: Waygate with Bun's limit on concurrent fetches (BUN_CONFIG_MAX_HTTP_REQUESTS) raised. */
-  streams: { direct: StreamRun | undefined; waygate: StreamRun | undefined; waygateRaised: StreamRun | undefined };
+  streams: { direct: StreamRun | undefined; waygate: StreamRun | undefined };
   /** Why a target is missing (e.g. Portkey could not be installed), by target. */
   skipped: Record<string, string>;
 }
@@ -146,7 +145,7 @@ export function loadAiResults(dir: string): AiResults {
   return {
     params: readJson(AiParams, join(dir, "params.json")),
     targets,
-    streams: { direct: readStreamRun(dir, "direct"), waygate: readStreamRun(dir, "waygate"), waygateRaised: readStreamRun(dir, "waygate-raised") },
+    streams: { direct: readStreamRun(dir, "direct"), waygate: readStreamRun(dir, "waygate") },
     skipped,
   };
 }

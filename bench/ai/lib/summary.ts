@@ -65,8 +65,6 @@ export interface StreamFigures {
 export interface StreamSummary {
   direct: { ttftP50Ms: number | undefined; ttftP99Ms: number | undefined; failed: number } | undefined;
   waygate: StreamFigures | undefined;
-  /** The same with Bun's concurrent-fetch limit raised, when measured. */
-  waygateRaised: StreamFigures | undefined;
 }
 
 export interface AiVerdict {
@@ -171,7 +169,6 @@ export function summarizeStreams(s: AiResults["streams"]): StreamSummary {
   return {
     direct: d ? { ttftP50Ms: ms(d.ttft_us.p50), ttftP99Ms: ms(d.ttft_us.p99), failed: d.errors + d.connect_errors + d.non2xx + d.unfinished } : undefined,
     waygate: streamFigures(s.direct, s.waygate),
-    waygateRaised: streamFigures(s.direct, s.waygateRaised),
   };
 }
 
