@@ -8,7 +8,7 @@ import type { Provider, RouteNode, VirtualModel } from "../../config/ai-entities
 import type { Clock } from "../../core/clock.ts";
 import type { SecretBox } from "../../core/secrets.ts";
 import type { TargetRegistry } from "../../upstream/registry.ts";
-import { type Catalog, createCatalog } from "../catalog/index.ts";
+import type { Catalog } from "../catalog/index.ts";
 import type { ModelOverride } from "../../config/ai-entities.ts";
 import { costOf } from "../cost.ts";
 import { estimateChatTokens, estimateTextTokens } from "../tokens.ts";
@@ -44,7 +44,8 @@ export interface AiCompileInput {
 export class AiRuntime {
   readonly providers = new Map<string, ProviderRuntime>();
   readonly virtualModels = new Map<string, VirtualModel>();
-  readonly catalog: Catalog;
+  private catalogCache: Catalog | undefined;
+  private readonly overrides: readonly ModelOverride[];
   /** Providers that failed to compile (e.g. a secret under another master key), with why. */
   readonly broken = new Map<string, string>();
 
@@ -58,7 +59,19 @@ export class AiRuntime {
       }
     }
     for (const vm of input.virtualModels) this.virtualModels.set(vm.name, vm);
-    this.catalog = createCatalog([...input.modelOverrides]);
+    this.overrides = input.modelOverrides;
+  }
+
+  /**
+   * The model catalog (~1,300 models, ~25 MB) is loaded on first use, so a
+   * gateway without AI traffic never pays for it.
+   */
+  get catalog(): Catalog {
+    if (!this.catalogCache) {
+      const { createCatalog } = require("../catalog/index.ts") as typeof import("../catalog/index.ts");
+      this.catalogCache = createCatalog([...this.overrides]);
+    }
+    return this.catalogCache;
   }
 
   readonly executeDeps: ExecuteDeps = {
