@@ -12,7 +12,7 @@ import type { AiRuntime } from "../runtime/ai-runtime.ts";
 import { planRoute } from "../runtime/route-plan.ts";
 import { pumpStream } from "../runtime/stream-pump.ts";
 import type { ChatRequest, ChatResponse, Usage } from "../types.ts";
-import { clientFailure } from "./errors.ts";
+import { clientFailure, failCall } from "./errors.ts";
 import { readJson } from "./read-json.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
@@ -27,15 +27,7 @@ export interface ChatEndpointInput {
 
 export async function handleChat(input: ChatEndpointInput): Promise<Response> {
   const { ctx, ai, dialect, hooks } = input;
-  const fail = (status: number, code: string, message: string, param?: string, retryAfterSeconds?: number): Response => {
-    ctx.record.status = status;
-    ctx.record.error_code = code;
-    const res = dialect.renderError(status, code, message, param);
-    res.headers.set("x-request-id", ctx.requestId);
-    if (retryAfterSeconds !== undefined) res.headers.set("retry-after", String(retryAfterSeconds));
-    hooks.finish(ctx);
-    return res;
-  };
+  const fail = failCall(ctx, hooks, dialect);
 
   const body = await readJson(ctx.req, input.bodyLimit);
   if (!body.ok) return fail(body.status, body.status === 413 ? "payload_too_large" : "bad_request", body.message);

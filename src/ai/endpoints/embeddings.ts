@@ -8,7 +8,7 @@ import type { AiRuntime } from "../runtime/ai-runtime.ts";
 import { executePlan } from "../runtime/execute.ts";
 import { planRoute } from "../runtime/route-plan.ts";
 import type { EmbeddingsRequest, EmbeddingsResponse, ProviderError } from "../types.ts";
-import { clientFailure } from "./errors.ts";
+import { clientFailure, failCall } from "./errors.ts";
 import { readJson } from "./read-json.ts";
 
 export async function handleEmbeddings(
@@ -19,15 +19,7 @@ export async function handleEmbeddings(
   teamId: string | undefined,
   bodyLimit: number,
 ): Promise<Response> {
-  const fail = (status: number, code: string, message: string, param?: string, retryAfter?: number) => {
-    ctx.record.status = status;
-    ctx.record.error_code = code;
-    const res = errors.renderError(status, code, message, param);
-    res.headers.set("x-request-id", ctx.requestId);
-    if (retryAfter !== undefined) res.headers.set("retry-after", String(retryAfter));
-    hooks.finish(ctx);
-    return res;
-  };
+  const fail = failCall(ctx, hooks, errors);
   const body = await readJson(ctx.req, bodyLimit);
   if (!body.ok) return fail(body.status, body.status === 413 ? "payload_too_large" : "bad_request", body.message);
   const parsed = parseEmbeddings(body.value);

@@ -3,6 +3,9 @@
  * stable code in the client's own error format (the dialect renders it).
  */
 import type { ErrorCode } from "../../core/errors.ts";
+import type { RequestContext } from "../../gateway/context.ts";
+import type { ProxyHooks } from "../../gateway/proxy.ts";
+import type { ClientDialect } from "../dialect.ts";
 import type { ProviderError } from "../types.ts";
 
 export interface ClientFailure {
@@ -38,4 +41,21 @@ export function clientFailure(e: ProviderError): ClientFailure {
     case "server":
       return { status: 502, code: "provider_error", message: e.message };
   }
+}
+
+/** Ends an AI call with an error in the client's format, recording it on the call. */
+export function failCall(
+  ctx: RequestContext,
+  hooks: ProxyHooks,
+  dialect: ClientDialect,
+): (status: number, code: string, message: string, param?: string, retryAfterSeconds?: number) => Response {
+  return (status, code, message, param, retryAfterSeconds) => {
+    ctx.record.status = status;
+    ctx.record.error_code = code;
+    const res = dialect.renderError(status, code, message, param);
+    res.headers.set("x-request-id", ctx.requestId);
+    if (retryAfterSeconds !== undefined) res.headers.set("retry-after", String(retryAfterSeconds));
+    hooks.finish(ctx);
+    return res;
+  };
 }

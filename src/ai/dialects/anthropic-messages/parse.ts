@@ -13,7 +13,7 @@
 import type { ParsedChat } from "../../dialect.ts";
 import type { ChatRequest, ContentPart, ImageSource, Message, ToolCall, ToolDefinition } from "../../types.ts";
 import { imageSourceFromUrl } from "../shared/data-url.ts";
-import { issueToParseError, MappingError, mappingErrorToParseError } from "../shared/zod-issues.ts";
+import { issueToParseError, MappingError, parseBody } from "../shared/zod-issues.ts";
 import { type ContentBlock, customToolSchema, type MessagesBody, messagesBodySchema } from "./schema.ts";
 
 type ImageBlock = Extract<ContentBlock, { type: "image" }>;
@@ -145,12 +145,5 @@ function toRequest(b: MessagesBody): ChatRequest {
 }
 
 export function parseAnthropicMessages(body: unknown): ParsedChat {
-  const parsed = messagesBodySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, error: issueToParseError(parsed.error.issues) };
-  try {
-    return { ok: true, request: toRequest(parsed.data) };
-  } catch (e) {
-    if (e instanceof MappingError) return { ok: false, error: mappingErrorToParseError(e) };
-    throw e;
-  }
+  return parseBody(messagesBodySchema, toRequest, body);
 }

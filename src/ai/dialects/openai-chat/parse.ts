@@ -10,7 +10,7 @@
 import type { ParsedChat } from "../../dialect.ts";
 import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from "../../types.ts";
 import { imageSourceFromUrl } from "../shared/data-url.ts";
-import { issueToParseError, MappingError, mappingErrorToParseError } from "../shared/zod-issues.ts";
+import { MappingError, parseBody } from "../shared/zod-issues.ts";
 import { type ChatBody, type ChatMessageBody, chatBodySchema } from "./schema.ts";
 
 type TextPart = { type: "text"; text: string };
@@ -141,12 +141,5 @@ function toRequest(b: ChatBody): ChatRequest {
 }
 
 export function parseChatCompletions(body: unknown): ParsedChat {
-  const parsed = chatBodySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, error: issueToParseError(parsed.error.issues) };
-  try {
-    return { ok: true, request: toRequest(parsed.data) };
-  } catch (e) {
-    if (e instanceof MappingError) return { ok: false, error: mappingErrorToParseError(e) };
-    throw e;
-  }
+  return parseBody(chatBodySchema, toRequest, body);
 }

@@ -14,7 +14,7 @@ import type { z } from "zod";
 import type { ParsedChat } from "../../dialect.ts";
 import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolDefinition } from "../../types.ts";
 import { imageSourceFromUrl } from "../shared/data-url.ts";
-import { issueToParseError, MappingError, mappingErrorToParseError } from "../shared/zod-issues.ts";
+import { issueToParseError, MappingError, parseBody } from "../shared/zod-issues.ts";
 import {
   functionCallItemSchema,
   functionCallOutputItemSchema,
@@ -177,12 +177,5 @@ function toRequest(b: ResponsesBody): ChatRequest {
 }
 
 export function parseResponsesRequest(body: unknown): ParsedChat {
-  const parsed = responsesBodySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, error: issueToParseError(parsed.error.issues) };
-  try {
-    return { ok: true, request: toRequest(parsed.data) };
-  } catch (e) {
-    if (e instanceof MappingError) return { ok: false, error: mappingErrorToParseError(e) };
-    throw e;
-  }
+  return parseBody(responsesBodySchema, toRequest, body);
 }

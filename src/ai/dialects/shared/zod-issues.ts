@@ -7,7 +7,8 @@
  * whole message.
  */
 import type { z } from "zod";
-import type { DialectParseError } from "../../dialect.ts";
+import type { DialectParseError, ParsedChat } from "../../dialect.ts";
+import type { ChatRequest } from "../../types.ts";
 
 type Issue = z.core.$ZodIssue;
 type PathKey = PropertyKey;
@@ -75,4 +76,20 @@ export class MappingError extends Error {
 
 export function mappingErrorToParseError(e: MappingError): DialectParseError {
   return { param: e.param, message: e.message };
+}
+
+/** Validates a body with a dialect's schema and maps it; both kinds of failure become a DialectParseError. */
+export function parseBody<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly Issue[] } } },
+  toRequest: (body: T) => ChatRequest,
+  body: unknown,
+): ParsedChat {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return { ok: false, error: issueToParseError(parsed.error.issues) };
+  try {
+    return { ok: true, request: toRequest(parsed.data) };
+  } catch (e) {
+    if (e instanceof MappingError) return { ok: false, error: mappingErrorToParseError(e) };
+    throw e;
+  }
 }
