@@ -22,6 +22,8 @@ const DEFAULT_RATE_LIMIT_COOLDOWN_MS = 10_000;
 export class ProviderRuntime {
   readonly adapter: ProviderAdapter;
   readonly pool: UpstreamRuntime;
+  /** Without a trailing slash. */
+  readonly baseUrl: string;
   private readonly credentials = new Map<string, ProviderCredential>();
   /** Consecutive auth failures per key, for exponential parking. */
   private readonly authStrikes = new Map<string, number>();
@@ -59,8 +61,6 @@ export class ProviderRuntime {
     }
     this.baseUrl = base;
   }
-
-  readonly baseUrl: string;
 
   get name(): string {
     return this.provider.name;
