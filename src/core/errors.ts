@@ -14,6 +14,10 @@ export const ERROR_STATUS = {
   credential_expired: 401,
   subscription_required: 403,
   subscription_pending: 403,
+  /** An ip_rules policy refused the client address. */
+  ip_denied: 403,
+  /** A CORS preflight from an origin, method or header the cors policy does not allow. */
+  cors_rejected: 403,
   upstream_timeout: 504,
   upstream_connect_failed: 502,
   upstream_reset: 502,

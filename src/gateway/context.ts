@@ -24,6 +24,13 @@ export interface RequestContext {
   credentialId: string | undefined;
   /** Request headers that must not reach the upstream (e.g. the credential). */
   dropHeaders: Set<string> | undefined;
+  /**
+   * Request headers to append for the upstream after `dropHeaders` is
+   * applied (header transforms; a header replaced by a policy is in both).
+   */
+  extraHeaders?: Array<[string, string]>;
+  /** A request body cap lower than the service's, set by policies (request_size). */
+  maxRequestBodyBytes?: number;
   /** Milliseconds spent waiting on upstreams, for the gateway-overhead figure. */
   upstreamMs: number;
   readonly record: CallRecord;
