@@ -183,6 +183,29 @@ export const SubscriptionInput = z.strictObject({
   status: z.enum(["pending", "approved", "rejected", "cancelled", "revoked"]).default("approved"),
 });
 
+// ---------------------------------------------------------------- policies
+
+/** Where a policy attaches; mirrors POLICY_SCOPES in src/policies/kind.ts (kept literal here so this file imports no run-time code). */
+export const POLICY_SCOPE_VALUES = ["global", "team", "service", "route", "application"] as const;
+
+/**
+ * A policy attached at one scope. `config` is checked against the kind's own
+ * schema (src/policies/registry.ts) by the admin API and the file loader,
+ * which store the parsed output; the target field matching the scope is
+ * checked there too.
+ */
+export const PolicyInput = z.strictObject({
+  name,
+  kind: z.string().min(1).max(64),
+  scope: z.enum(POLICY_SCOPE_VALUES),
+  team_id: id.optional(),
+  service_id: id.optional(),
+  route_id: id.optional(),
+  application_id: id.optional(),
+  config: z.record(z.string(), z.unknown()).default({}),
+  enabled: z.boolean().default(true),
+});
+
 // ---------------------------------------------------------------- stored shapes
 
 export const KINDS = [
@@ -196,6 +219,7 @@ export const KINDS = [
   "providers",
   "virtual_models",
   "model_overrides",
+  "policies",
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -210,6 +234,7 @@ export const INPUT_SCHEMAS = {
   providers: ProviderInput,
   virtual_models: VirtualModelInput,
   model_overrides: ModelOverrideInput,
+  policies: PolicyInput,
 } as const;
 
 interface Meta {
@@ -227,6 +252,7 @@ export type Application = z.output<typeof ApplicationInput> & Meta;
 /** Stored credential: the key itself is never kept, only its SHA-256 and a visible prefix. */
 export type Credential = Omit<z.output<typeof CredentialInput>, "key"> & Meta & { key_hash: string; key_prefix: string };
 export type Subscription = z.output<typeof SubscriptionInput> & Meta;
+export type PolicyEntity = z.output<typeof PolicyInput> & Meta;
 
 export type RetryPolicy = z.output<typeof RetrySpec>;
 export type BalancerConfig = z.output<typeof BalancerSpec>;
@@ -247,6 +273,7 @@ export interface EntityMap {
   providers: Provider;
   virtual_models: VirtualModel;
   model_overrides: ModelOverride;
+  policies: PolicyEntity;
 }
 
 /** Everything a snapshot is compiled from, at one revision. */
@@ -262,4 +289,5 @@ export interface EntitySet {
   providers: Provider[];
   virtual_models: VirtualModel[];
   model_overrides: ModelOverride[];
+  policies: PolicyEntity[];
 }

@@ -47,4 +47,11 @@ export const KIND_DESCRIPTORS: Record<Kind, KindDescriptor> = {
   providers: { kind: "providers", refs: { team_id: "teams" }, unique: [["name"]], cascadeFrom: [] },
   virtual_models: { kind: "virtual_models", refs: { team_id: "teams" }, unique: [["name"]], cascadeFrom: [] },
   model_overrides: { kind: "model_overrides", refs: {}, unique: [["name"]], cascadeFrom: [] },
+  // Optional references never cascade (see RELATIONS), so a scope target with policies attached cannot be deleted until they are.
+  policies: {
+    kind: "policies",
+    refs: { team_id: "teams", service_id: "services", route_id: "routes", application_id: "applications" },
+    unique: [["name"]],
+    cascadeFrom: [],
+  },
 };

@@ -11,8 +11,9 @@ import type { Store } from "../store/store.ts";
 import { type AdminTokenSpec, expectedDigest, isAuthorized } from "./auth.ts";
 import { fail, json, readJson } from "./http.ts";
 import { buildOpenApi } from "./openapi.ts";
-import { createEntity, deleteEntity, getEntity, listEntities, patchEntity, replaceEntity, type Result } from "./resources.ts";
+import { createEntity, deleteEntity, getEntity, listEntities, patchEntity, replaceEntity, type Result, type WriteContext } from "./resources.ts";
 import { VERSION } from "./version.ts";
+import type { PolicyKindLookup } from "../policies/registry.ts";
 
 export interface AdminHandlerOptions {
   store: Store;
@@ -22,6 +23,8 @@ export interface AdminHandlerOptions {
   health?: () => unknown[];
   /** Seals provider key secrets; without it, writing a provider secret is 400 secrets_unavailable. */
   secrets?: SecretBox;
+  /** Policy kinds to validate `policies` documents against; the built-in registry by default. */
+  policyKinds?: PolicyKindLookup;
 }
 
 export type AdminHandler = (req: Request) => Promise<Response>;
@@ -53,7 +56,10 @@ function decodeSegment(segment: string): string {
 export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
   let openapi: string | undefined;
   const expected = expectedDigest(opts.adminToken);
-  const ctx = opts.secrets ? { secrets: opts.secrets } : {};
+  const ctx: WriteContext = {
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
+    ...(opts.policyKinds ? { policyKinds: opts.policyKinds } : {}),
+  };
 
   async function route(req: Request, url: URL): Promise<Result> {
     const segments = url.pathname.replace(/\/+$/, "").split("/").slice(2).map(decodeSegment);

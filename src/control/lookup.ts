@@ -16,6 +16,7 @@ export const NAMED_KINDS: ReadonlySet<Kind> = new Set<Kind>([
   "providers",
   "virtual_models",
   "model_overrides",
+  "policies",
 ]);
 
 export async function findByIdOrName<K extends Kind>(ops: StoreOps, kind: K, ref: string): Promise<EntityMap[K] | null> {

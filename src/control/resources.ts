@@ -5,13 +5,15 @@
  */
 import type { z } from "zod";
 import type { Provider, ProviderInput } from "../config/ai-entities.ts";
-import { INPUT_SCHEMAS, type Credential, type CredentialInput, type EntityMap, type Kind } from "../config/entities.ts";
+import { INPUT_SCHEMAS, type Credential, type CredentialInput, type EntityMap, type Kind, type PolicyInput } from "../config/entities.ts";
 import { KIND_DESCRIPTORS } from "../config/kinds.ts";
 import { WaygateError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { SecretBox } from "../core/secrets.ts";
 import { editableProviderKeys, publicProvider, sealProviderKeys } from "../config/provider-keys.ts";
 import type { EntityData, ListQuery, Store, StoreOps } from "../store/store.ts";
+import { checkPolicy } from "../policies/entity.ts";
+import { type PolicyKindLookup, policyKind } from "../policies/registry.ts";
 import { prepareCredential, publicCredential } from "./credentials.ts";
 import { zodIssues } from "./issues.ts";
 import { findByIdOrName, resolveRefs } from "./lookup.ts";
@@ -25,6 +27,8 @@ export interface Result {
 /** What writes need besides the store: the box provider secrets are sealed with (absent: secrets are refused). */
 export interface WriteContext {
   secrets?: SecretBox;
+  /** Where `policies` documents find their kind; the built-in registry by default. */
+  policyKinds?: PolicyKindLookup;
 }
 
 /** Server-managed fields a client may echo back from a read; they are ignored on write. */
@@ -72,13 +76,21 @@ function withoutField(o: Record<string, unknown>, field: string): Record<string,
   return rest;
 }
 
-function parseInput(kind: Kind, body: unknown): Record<string, unknown> {
+function parseInput(kind: Kind, body: unknown, ctx: WriteContext): Record<string, unknown> {
   const schema: z.ZodType = INPUT_SCHEMAS[kind];
   const result = schema.safeParse(body);
   if (!result.success) {
     throw new WaygateError("validation_failed", `invalid ${kind} document`, { details: zodIssues(result.error) });
   }
+  if (kind === "policies") return parsePolicy(result.data as z.output<typeof PolicyInput>, ctx);
   return result.data as Record<string, unknown>;
+}
+
+/** The kind's parsed config is what gets stored, so the compiler never sees an unvalidated one. */
+function parsePolicy(doc: z.output<typeof PolicyInput>, ctx: WriteContext): Record<string, unknown> {
+  const checked = checkPolicy(doc, ctx.policyKinds ?? policyKind);
+  if (!checked.ok) throw new WaygateError("validation_failed", "invalid policies document", { details: checked.issues });
+  return { ...doc, config: checked.config };
 }
 
 /** Turns validated input into what the store keeps; credentials swap their key for its hash, providers seal their secrets. */
@@ -153,7 +165,7 @@ export async function createEntity(store: Store, kind: Kind, body: unknown, ctx:
     });
   }
   return store.transaction(async (tx) => {
-    const input = parseInput(kind, await resolveRefs(tx, kind, rest));
+    const input = parseInput(kind, await resolveRefs(tx, kind, rest), ctx);
     const { data, key } = toStoreData(kind, input, ctx);
     const created = await tx.create(kind, data, typeof id === "string" ? id : newId());
     const view = publicView(kind, created) as Record<string, unknown>;
@@ -170,7 +182,7 @@ export async function replaceEntity(store: Store, kind: Kind, ref: string, body:
         details: [{ path: "id", message: `must be '${existing.id}' or absent` }],
       });
     }
-    const input = parseInput(kind, await resolveRefs(tx, kind, rest));
+    const input = parseInput(kind, await resolveRefs(tx, kind, rest), ctx);
     return write(tx, kind, existing, input, ctx);
   });
 }
@@ -185,7 +197,7 @@ export async function patchEntity(store: Store, kind: Kind, ref: string, patch: 
       });
     }
     const merged = mergePatch(storedDocument(kind, existing as unknown as Record<string, unknown>), await resolveRefs(tx, kind, rest));
-    return write(tx, kind, existing, parseInput(kind, merged), ctx);
+    return write(tx, kind, existing, parseInput(kind, merged, ctx), ctx);
   });
 }
 

@@ -24,6 +24,7 @@ export const SINGULAR: Record<Kind, string> = {
   providers: "Provider",
   virtual_models: "VirtualModel",
   model_overrides: "ModelOverride",
+  policies: "Policy",
 };
 
 const PublicCredential = CredentialInput.omit({ key: true }).extend({

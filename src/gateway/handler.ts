@@ -6,6 +6,7 @@
 import { handleAi } from "../ai/handler.ts";
 import { WaygateError, errorResponse } from "../core/errors.ts";
 import { newRequestId } from "../core/ids.ts";
+import type { Policy } from "../policies/policy.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
 import { type CallRecord, emptyRecord } from "../telemetry/call-record.ts";
 import type { RequestContext } from "./context.ts";
@@ -30,8 +31,10 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       deps.record(r);
     },
     decorate(ctx, headers) {
-      const policies = ctx.route?.policies;
-      if (policies) for (const p of policies) p.onResponse?.(ctx, headers);
+      const route = ctx.route;
+      if (!route) return;
+      const own = ctx.applicationId !== undefined ? route.applicationPolicies?.get(ctx.applicationId) : undefined;
+      for (const p of own ?? route.policies) p.onResponse?.(ctx, headers);
     },
   };
 
@@ -88,14 +91,20 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       ctx.record.service_id = route.service.service.id;
       ctx.record.team_id = route.service.service.team_id ?? null;
 
-      for (const policy of route.policies) {
-        if (!policy.onRequest) continue;
+      let chain: readonly Policy[] = route.policies;
+      for (let i = 0; i < chain.length; i++) {
+        const policy = chain[i];
+        if (!policy?.onRequest) continue;
         const verdict = await policy.onRequest(ctx, snap);
         if (verdict instanceof WaygateError) return reject(ctx, verdict);
         if (verdict instanceof Response) {
           ctx.record.status = verdict.status;
           hooks.finish(ctx);
           return verdict;
+        }
+        // Once authentication names the application, its own chain (same prefix) takes over from here.
+        if (chain === route.policies && ctx.applicationId !== undefined && route.applicationPolicies) {
+          chain = route.applicationPolicies.get(ctx.applicationId) ?? chain;
         }
       }
       if (route.service.service.kind === "ai") return await handleAi(ctx, route, snap.ai, hooks);

@@ -1,6 +1,7 @@
 /**
- * Turns the entities of one revision into a Snapshot: the route trie, the
- * credential and subscription maps, and one runtime per upstream whose
+ * Turns the entities of one revision into a Snapshot: the route trie with
+ * each route's policy chain (./route-policies.ts), the credential and
+ * subscription maps, and one runtime per upstream whose
  * targets keep their health and breaker state across compilations.
  */
 import type { EntitySet, Route, Service, Upstream } from "../config/entities.ts";
@@ -8,10 +9,13 @@ import { AiRuntime, type LatencyBook } from "../ai/runtime/ai-runtime.ts";
 import type { Clock } from "../core/clock.ts";
 import type { SecretBox } from "../core/secrets.ts";
 import { TrieRouter } from "../gateway/router/trie-router.ts";
+import type { PolicyServices } from "../policies/kind.ts";
 import { keyAuthPolicy } from "../policies/key-auth.ts";
+import { policyKind, type PolicyKindLookup } from "../policies/registry.ts";
 import type { Policy } from "../policies/policy.ts";
 import { RetryBudget } from "../upstream/retry.ts";
 import { type TargetRegistry, UpstreamRuntime } from "../upstream/upstream-runtime.ts";
+import { buildAttached, routeChains } from "./route-policies.ts";
 import type { CompiledRoute, CompiledService, CredentialEntry, RewriteTemplate, Snapshot } from "./snapshot.ts";
 
 export interface CompileDeps {
@@ -20,6 +24,10 @@ export interface CompileDeps {
   /** Decrypts provider keys; without it, providers with keys cannot be used. */
   secrets?: SecretBox;
   latency: LatencyBook;
+  /** Where attached policies find their kind; the built-in registry by default. */
+  policyKinds?: PolicyKindLookup;
+  /** Shared services handed to policy kinds (e.g. rate-limit counters). */
+  policyServices?: PolicyServices;
 }
 
 const MAX_FALLBACK_DEPTH = 4;
@@ -46,16 +54,19 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
     });
   }
 
+  const attached = buildAttached(set, deps.policyKinds ?? policyKind, deps.policyServices ?? {});
   const router = new TrieRouter<CompiledRoute>();
   for (const r of set.routes) {
     const svc = services.get(r.service_id);
     if (!svc || !svc.service.enabled) continue;
+    const chains = routeChains(r.id, svc.service, authPolicies(svc.service), attached);
     const compiled: CompiledRoute = {
       route: r,
       service: svc,
       retry: r.retry ?? svc.service.retry,
       fallbacks: fallbackChain(r, svc.service, services),
-      policies: routePolicies(svc.service),
+      policies: chains.policies,
+      ...(chains.applicationPolicies ? { applicationPolicies: chains.applicationPolicies } : {}),
       rewrite: r.rewrite ? parseRewrite(r.rewrite) : undefined,
     };
     try {
@@ -82,7 +93,7 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
   return { revision: set.revision, router, credentials, subscriptions, services, upstreams, ai };
 }
 
-function routePolicies(service: Service): Policy[] {
+function authPolicies(service: Service): Policy[] {
   const out: Policy[] = [];
   if (service.auth.mode === "key_auth") out.push(keyAuthPolicy(service.id, service.auth.hide_credentials));
   return out;

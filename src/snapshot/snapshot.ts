@@ -23,6 +23,13 @@ export interface CompiledRoute {
   /** Services to try, in order, when the route's own service cannot answer. */
   fallbacks: CompiledService[];
   policies: Policy[];
+  /**
+   * Application id → the chain to follow instead of `policies` once
+   * authentication has identified that application. Shares `policies`'
+   * prefix up to the authentication step; only applications with policies
+   * of their own have an entry.
+   */
+  applicationPolicies?: ReadonlyMap<string, readonly Policy[]>;
   /** Ordered so `rewrite` substitution is a simple walk. */
   rewrite: RewriteTemplate | undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * The physical layout of the entity tables: which fields of each kind live
  * in real columns (name, references, unique fields) rather than in the JSON
- * document. Migrations 1 (REST kinds) and 2 (AI kinds) create exactly these columns; test/store checks
+ * document. Migrations 1 (REST kinds), 2 (AI kinds) and 3 (policies) create exactly these columns; test/store checks
  * that every reference and unique field of KIND_DESCRIPTORS is one of them,
  * so a new reference cannot be added without a migration.
  */
@@ -30,6 +30,7 @@ const COLUMNS: Record<Kind, { columns: readonly string[]; required: readonly str
   providers: { columns: ["name", "team_id"], required: ["name"] },
   virtual_models: { columns: ["name", "team_id"], required: ["name"] },
   model_overrides: { columns: ["name"], required: ["name"] },
+  policies: { columns: ["name", "team_id", "service_id", "route_id", "application_id"], required: ["name"] },
 };
 
 export const TABLES: Record<Kind, TableSpec> = Object.fromEntries(

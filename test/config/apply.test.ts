@@ -33,6 +33,7 @@ for (const backend of await availableBackends()) {
         subscriptions: { created: 2, updated: 0, deleted: 0 },
         providers: { created: 0, updated: 0, deleted: 0 },
         virtual_models: { created: 0, updated: 0, deleted: 0 },
+        policies: { created: 0, updated: 0, deleted: 0 },
         model_overrides: { created: 0, updated: 0, deleted: 0 },
       });
       const billing = await store.getByName("services", "billing");

@@ -8,6 +8,7 @@ import {
   RouteInput,
   ServiceInput,
   SubscriptionInput,
+  PolicyInput,
   TeamInput,
   UpstreamInput,
 } from "../../src/config/entities.ts";
@@ -68,4 +69,8 @@ export function virtualModelData(name: string, extra: Partial<EntityData<"virtua
 
 export function modelOverrideData(name: string, extra: Partial<EntityData<"model_overrides">> = {}): EntityData<"model_overrides"> {
   return ModelOverrideInput.parse({ name, input_per_mtok: 1.5, output_per_mtok: 6, ...extra });
+}
+
+export function policyData(name: string, extra: Partial<EntityData<"policies">> = {}): EntityData<"policies"> {
+  return PolicyInput.parse({ name, kind: "fake_limit", scope: "global", config: { limit: 5 }, ...extra });
 }

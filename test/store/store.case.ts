@@ -15,6 +15,7 @@ import {
   applicationData,
   credentialData,
   modelOverrideData,
+  policyData,
   providerData,
   routeData,
   serviceData,
@@ -206,6 +207,35 @@ export function runStoreSuite(backend: Backend): void {
       expect(all.model_overrides).toEqual([override]);
       expect((await store.list("providers", { where: { kind: "openai" } })).items).toEqual([provider]);
       expect((await store.list("providers", { where: { team_id: team.id } })).total).toBe(1);
+    });
+
+    crud(
+      "policies",
+      async (s, name) => policyData(name, { scope: "team", team_id: (await s.create("teams", teamData(`team-${name}`))).id }),
+      (d) => ({ ...d, config: { limit: 9, window: "1m" }, enabled: false }),
+      true,
+    );
+
+    test("policies: every scope target is a reference that blocks deletes; loadAll returns them", async () => {
+      const g = await seedGraph(store);
+      const global = await store.create("policies", policyData("everyone"));
+      const byTeam = await store.create("policies", policyData("team-limit", { scope: "team", team_id: g.team.id }));
+      const byService = await store.create("policies", policyData("svc-limit", { scope: "service", service_id: g.service.id }));
+      const byRoute = await store.create("policies", policyData("route-limit", { scope: "route", route_id: g.route.id }));
+      const byApp = await store.create("policies", policyData("app-limit", { scope: "application", application_id: g.application.id }));
+      await failure(store.create("policies", policyData("everyone")), "conflict");
+      for (const field of ["team_id", "service_id", "route_id", "application_id"] as const) {
+        await failure(store.create("policies", policyData(`dangling-${field}`, { [field]: "no-such-id" })), "reference_not_found");
+      }
+      const routeBlocked = await failure(store.delete("routes", g.route.id), "reference_conflict");
+      expect(routeBlocked.details?.map((d) => d.path)).toEqual(["policies.route_id"]);
+      await failure(store.delete("applications", g.application.id), "reference_conflict");
+      await failure(store.delete("teams", g.team.id), "reference_conflict");
+      expect((await store.list("policies", { where: { service_id: g.service.id } })).items).toEqual([byService]);
+      expect((await store.loadAll()).policies).toEqual([global, byTeam, byService, byRoute, byApp]);
+      await store.delete("policies", byRoute.id);
+      await store.delete("routes", g.route.id);
+      expect(await store.get("routes", g.route.id)).toBeNull();
     });
 
     test("an absent optional reference reads back absent", async () => {
@@ -692,6 +722,7 @@ export function runStoreSuite(backend: Backend): void {
         const applied = [...a, ...b];
         expect(applied[0]).toBe(1);
         expect(applied.includes(2)).toBe(true);
+        expect(applied.includes(3)).toBe(true);
         expect(applied).toEqual([...applied].sort((x, y) => x - y));
         expect(new Set(applied).size).toBe(applied.length);
         expect(a.length === 0 || b.length === 0).toBe(true);

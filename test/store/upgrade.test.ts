@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQLITE_MIGRATIONS } from "../../src/store/migrations/sqlite.ts";
 import { openStore } from "../../src/store/open.ts";
-import { providerData, teamData } from "./fixtures.ts";
+import { policyData, providerData, teamData } from "./fixtures.ts";
 
-test("a database at schema version 1 is upgraded to the AI kinds and keeps its rows", async () => {
+test("a database at schema version 1 is upgraded to the AI kinds and policies and keeps its rows", async () => {
   const dir = mkdtempSync(join(tmpdir(), "waygate-upgrade-"));
   try {
     const file = join(dir, "w.db");
@@ -29,11 +29,13 @@ test("a database at schema version 1 is upgraded to the AI kinds and keeps its r
       const provider = await store.create("providers", providerData("p", { team_id: "t1" }));
       await store.create("teams", teamData("new"));
       expect((await store.loadAll()).providers).toEqual([provider]);
+      const policy = await store.create("policies", policyData("team-limit", { scope: "team", team_id: "t1" }));
+      expect((await store.loadAll()).policies).toEqual([policy]);
     } finally {
       await store.close();
     }
     const check = new Database(file);
-    expect(check.query(`SELECT version FROM schema_migrations ORDER BY version`).all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(check.query(`SELECT version FROM schema_migrations ORDER BY version`).all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     check.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

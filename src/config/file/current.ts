@@ -38,6 +38,7 @@ export function identityKeys(current: Entities): { [K in Kind]: Map<string, Enti
     providers: byName(current.providers),
     virtual_models: byName(current.virtual_models),
     model_overrides: byName(current.model_overrides),
+    policies: byName(current.policies),
     credentials: new Map(current.credentials.map((c) => [ownedKey(appName.get(c.application_id) ?? c.application_id, c.name), c])),
     subscriptions: new Map(
       current.subscriptions.map((s) => [

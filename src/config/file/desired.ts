@@ -42,6 +42,7 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
     upstreams: new Map(cfg.upstreams.map((u) => [u.name, idOf("upstreams", u.name)])),
     services: new Map(cfg.services.map((s) => [s.name, idOf("services", s.name)])),
     applications: new Map(cfg.applications.map((a) => [a.name, idOf("applications", a.name)])),
+    routes: new Map(cfg.services.flatMap((s) => s.routes.map((r) => [r.name, idOf("routes", r.name)] as const))),
   };
   const ref = (map: Map<string, string>, name: string | undefined): string | undefined => (name === undefined ? undefined : map.get(name));
   const mustRef = (map: Map<string, string>, name: string): string => {
@@ -61,6 +62,7 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
     providers: [],
     virtual_models: [],
     model_overrides: [],
+    policies: [],
   };
   for (const t of cfg.teams) out.teams.push({ id: mustRef(ids.teams, t.name), key: t.name, label: t.name, data: compact(t) });
   for (const { team, ...u } of cfg.upstreams) {
@@ -81,7 +83,7 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
     });
     for (const { fallback_service: routeFallback, ...r } of routes) {
       out.routes.push({
-        id: idOf("routes", r.name),
+        id: mustRef(ids.routes, r.name),
         key: r.name,
         label: r.name,
         data: compact({ ...r, service_id: serviceId, fallback_service_id: ref(ids.services, routeFallback) }),
@@ -124,6 +126,20 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
   }
   for (const o of cfg.model_overrides) {
     out.model_overrides.push({ id: idOf("model_overrides", o.name), key: o.name, label: o.name, data: compact(o) });
+  }
+  for (const { team, service, route, application, ...p } of cfg.policies) {
+    out.policies.push({
+      id: idOf("policies", p.name),
+      key: p.name,
+      label: p.name,
+      data: compact({
+        ...p,
+        team_id: ref(ids.teams, team),
+        service_id: ref(ids.services, service),
+        route_id: ref(ids.routes, route),
+        application_id: ref(ids.applications, application),
+      }),
+    });
   }
   return out;
 }

@@ -17,6 +17,7 @@ import {
   ApplicationFile,
   CredentialFile,
   ModelOverrideFile,
+  PolicyFile,
   ProviderFile,
   RouteFile,
   ServiceFile,
@@ -112,6 +113,22 @@ export function toConfigDocument(set: EntitySet): Record<string, unknown> {
       .map((m) => entry(VirtualModelFile, { name: m.name, team: nameOf(team, m.team_id) }, m, ["team_id"]));
   }
   if (set.model_overrides.length > 0) doc.model_overrides = [...set.model_overrides].sort(byName).map((o) => entry(ModelOverrideFile, { name: o.name }, o, []));
+  if (set.policies.length > 0) {
+    const route = names(set.routes);
+    const application = names(set.applications);
+    doc.policies = [...set.policies].sort(byName).map((p) => {
+      const head = {
+        name: p.name,
+        kind: p.kind,
+        scope: p.scope,
+        team: nameOf(team, p.team_id),
+        service: nameOf(service, p.service_id),
+        route: nameOf(route, p.route_id),
+        application: nameOf(application, p.application_id),
+      };
+      return entry(PolicyFile, head, p, ["team_id", "service_id", "route_id", "application_id"]);
+    });
+  }
   const escaped = escapeStrings(doc) as Record<string, unknown>;
   if (Array.isArray(escaped.providers)) escaped.providers = escaped.providers.map((e, i) => withSecretPlaceholders(e as Record<string, unknown>, providers[i]!));
   return escaped;

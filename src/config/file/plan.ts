@@ -24,8 +24,10 @@ const WRITE_ORDER: Kind[] = [
   "providers",
   "virtual_models",
   "model_overrides",
+  // Last: a policy may point at any team, service, route or application above.
+  "policies",
 ];
-const EARLY_DELETES: Kind[] = ["subscriptions", "credentials"];
+const EARLY_DELETES: Kind[] = ["policies", "subscriptions", "credentials"];
 const LATE_DELETES: Kind[] = ["routes", "services", "applications", "upstreams", "virtual_models", "providers", "model_overrides", "teams"];
 
 /** JSON with sorted keys and no undefined fields, so equal documents compare equal. */

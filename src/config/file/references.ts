@@ -89,6 +89,14 @@ export function checkReferences(cfg: WaygateConfig): ReferenceIssue[] {
     for (const target of routeTargets(m.route, ["virtual_models", i, "route"])) providers.check(target.provider, [...target.path, "provider"]);
   });
   cfg.model_overrides.forEach((o, i) => overrides.add(o.name, ["model_overrides", i, "name"]));
+  const policies = new NameIndex("policy", issues);
+  cfg.policies.forEach((p, i) => {
+    policies.add(p.name, ["policies", i, "name"]);
+    teams.check(p.team, ["policies", i, "team"]);
+    services.check(p.service, ["policies", i, "service"]);
+    routes.check(p.route, ["policies", i, "route"]);
+    applications.check(p.application, ["policies", i, "application"]);
+  });
   return issues;
 }
 

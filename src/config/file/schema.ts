@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "../ai-entities.ts";
-import { ApplicationInput, CredentialInput, RouteInput, ServiceInput, SubscriptionInput, TeamInput, UpstreamInput } from "../entities.ts";
+import { ApplicationInput, CredentialInput, PolicyInput, RouteInput, ServiceInput, SubscriptionInput, TeamInput, UpstreamInput } from "../entities.ts";
 
 const name = TeamInput.shape.name;
 
@@ -62,6 +62,14 @@ export const VirtualModelFile = VirtualModelInput.omit({ team_id: true }).extend
 
 export const ModelOverrideFile = ModelOverrideInput;
 
+/** A policy names its scope's target: `scope: route` with `route: <route name>`. */
+export const PolicyFile = PolicyInput.omit({ team_id: true, service_id: true, route_id: true, application_id: true }).extend({
+  team: name.optional(),
+  service: name.optional(),
+  route: name.optional(),
+  application: name.optional(),
+});
+
 export const ConfigFile = z.strictObject({
   version: z.literal(1, { error: "must be 1" }),
   teams: z.array(TeamFile).default([]),
@@ -71,6 +79,7 @@ export const ConfigFile = z.strictObject({
   providers: z.array(ProviderFile).default([]),
   virtual_models: z.array(VirtualModelFile).default([]),
   model_overrides: z.array(ModelOverrideFile).default([]),
+  policies: z.array(PolicyFile).default([]),
 });
 
 export type WaygateConfig = z.output<typeof ConfigFile>;
@@ -78,4 +87,5 @@ export type ServiceConfig = z.output<typeof ServiceFile>;
 export type RouteConfig = z.output<typeof RouteFile>;
 export type ApplicationConfig = z.output<typeof ApplicationFile>;
 export type CredentialConfig = z.output<typeof CredentialFile>;
+export type PolicyConfig = z.output<typeof PolicyFile>;
 export type ProviderConfig = z.output<typeof ProviderFile>;

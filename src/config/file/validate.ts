@@ -8,6 +8,8 @@ import type { z } from "zod";
 import { type Env, type InterpolationIssue, interpolate } from "./interpolate.ts";
 import { Locator } from "./locate.ts";
 import { type FilePath, formatPath } from "./paths.ts";
+import { type PolicyKindLookup, policyKind } from "../../policies/registry.ts";
+import { checkFilePolicies } from "./policies.ts";
 import { checkReferences } from "./references.ts";
 import { ConfigFile, type WaygateConfig } from "./schema.ts";
 
@@ -38,9 +40,10 @@ function zodToIssues(error: z.ZodError): InterpolationIssue[] {
 
 /**
  * Validates the text and returns the parsed configuration when it is valid.
- * `${VAR}` references are resolved from `env` (the process environment by default).
+ * `${VAR}` references are resolved from `env` (the process environment by default);
+ * policy configs are checked against `policyKinds` (the built-in registry by default).
  */
-export function validateConfig(text: string, env: Env = process.env): ConfigResult {
+export function validateConfig(text: string, env: Env = process.env, policyKinds: PolicyKindLookup = policyKind): ConfigResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -59,7 +62,7 @@ export function validateConfig(text: string, env: Env = process.env): ConfigResu
   // A value whose ${VAR} is unset fails its own checks too; the missing variable is the one error worth showing.
   const envPaths = new Set(envIssues.map((i) => formatPath(i.path)));
   const shapeIssues = parsed.success ? [] : zodToIssues(parsed.error).filter((i) => !envPaths.has(formatPath(i.path)));
-  const refIssues = parsed.success ? checkReferences(parsed.data) : [];
+  const refIssues = parsed.success ? [...checkReferences(parsed.data), ...checkFilePolicies(parsed.data, policyKinds)] : [];
   const errors = located([...envIssues, ...shapeIssues, ...refIssues]).sort((a, b) => a.line - b.line);
   if (!parsed.success || errors.length > 0) return { ok: false, errors };
   return { ok: true, errors: [], config: parsed.data };

@@ -77,4 +77,21 @@ const aiEntities: Migration = {
   ],
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities];
+/** Policies attached at a scope; each optional column is the scope's target. */
+const policies: Migration = {
+  version: 3,
+  name: "policies",
+  statements: [
+    entityTable(
+      "policies",
+      "name TEXT NOT NULL,\n  team_id TEXT REFERENCES teams (id),\n  service_id TEXT REFERENCES services (id),\n  route_id TEXT REFERENCES routes (id),\n  application_id TEXT REFERENCES applications (id)",
+      ["CONSTRAINT policies_name_key UNIQUE (name)"],
+    ),
+    `CREATE INDEX policies_team_id_idx ON policies (team_id)`,
+    `CREATE INDEX policies_service_id_idx ON policies (service_id)`,
+    `CREATE INDEX policies_route_id_idx ON policies (route_id)`,
+    `CREATE INDEX policies_application_id_idx ON policies (application_id)`,
+  ],
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies];
