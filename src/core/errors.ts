@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   upstream_error: 502,
   no_healthy_upstream: 503,
   client_closed_request: 499,
+  /** A rate_limit policy refused the request (Retry-After and RateLimit-* say when to come back). */
+  rate_limited: 429,
   // AI gateway
   model_not_found: 404,
   context_length_exceeded: 400,

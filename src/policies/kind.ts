@@ -6,6 +6,7 @@
  * compiler all work from that list.
  */
 import type { z } from "zod";
+import type { CounterStore } from "../counters/counter-store.ts";
 import type { Policy } from "./policy.ts";
 
 /** Where a policy is attached. The most specific scope wins for singular kinds; limits at several scopes all apply. */
@@ -24,7 +25,7 @@ export interface PolicyBuildContext {
 /** Filled in by the gateway at start; kinds take what they need. */
 export interface PolicyServices {
   /** Counter backend for rate limits and quotas (in-process or Redis). */
-  counters?: unknown;
+  counters?: CounterStore;
 }
 
 export interface PolicyKind<S extends z.ZodType = z.ZodType> {
