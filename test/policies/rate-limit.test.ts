@@ -3,7 +3,7 @@ import type { CounterStore, HitResult } from "../../src/counters/counter-store.t
 import { MemoryCounterStore } from "../../src/counters/memory.ts";
 import { WaygateError, errorResponse } from "../../src/core/errors.ts";
 import type { RequestContext } from "../../src/gateway/context.ts";
-import type { PolicyBuildContext } from "../../src/policies/kind.ts";
+import type { PolicyBuildContext, PolicyKind } from "../../src/policies/kind.ts";
 import type { Policy, PolicyVerdict } from "../../src/policies/policy.ts";
 import { kind } from "../../src/policies/rate-limit/index.ts";
 import type { Snapshot } from "../../src/snapshot/snapshot.ts";
@@ -63,6 +63,9 @@ describe("rate_limit config", () => {
     expect(kind.schema.safeParse({ limit: 5, window_ms: 1500, key: "application" }).success).toBe(true);
     expect(kind.combine).toBe("stack");
     expect(kind.kind).toBe("rate_limit");
+    // The registry lists kinds as plain PolicyKind.
+    const listed: readonly PolicyKind[] = [kind];
+    expect(listed[0]?.schema.safeParse({ limit: 1, window: "day", key: "credential" }).success).toBe(true);
   });
 
   test("rejects bad configurations", () => {
