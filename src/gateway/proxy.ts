@@ -35,10 +35,13 @@ const closed = () => new WaygateError("client_closed_request", "client closed th
 export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, hooks: ProxyHooks): Promise<Response> {
   const svc = route.service.service;
   const mayRetry = route.retry.attempts > 1 || route.fallbacks.length > 0;
-  const body = await prepareBody(ctx.req, svc.max_request_body_bytes, mayRetry);
+  const bodyLimit = Math.min(svc.max_request_body_bytes, ctx.maxRequestBodyBytes ?? Number.POSITIVE_INFINITY);
+  const body = await prepareBody(ctx.req, bodyLimit, mayRetry);
   if (body instanceof WaygateError) return fail(ctx, hooks, { error: body });
 
   const headers = forwardableHeaders(ctx.req.headers, ctx.dropHeaders);
+  // Header policies' additions; before the gateway's own X-Forwarded-* / X-Request-Id, which they cannot override.
+  if (ctx.extraHeaders) for (const [name, value] of ctx.extraHeaders) headers.append(name, value);
   addForwardedHeaders(headers, {
     clientIp: ctx.clientIp,
     proto: ctx.req.url.startsWith("https:") ? "https" : "http",
@@ -78,7 +81,7 @@ export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, ho
       const end: AttemptEnd = await attemptTarget({ ...base, upstream, target: sel.target });
       if (end.kind === "cancelled") return fail(ctx, hooks, { error: closed() });
       if (end.kind === "too_large") {
-        return fail(ctx, hooks, { error: new WaygateError("payload_too_large", `request body exceeds the limit of ${svc.max_request_body_bytes} bytes`) });
+        return fail(ctx, hooks, { error: new WaygateError("payload_too_large", `request body exceeds the limit of ${bodyLimit} bytes`) });
       }
 
       const decisionCtx = { method: ctx.method, policy: route.retry, retryAfterHeader: end.retryAfter, bodyReplayable: body.replayable, sentToClient: false };
