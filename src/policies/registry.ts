@@ -3,13 +3,14 @@
  * admin API, the YAML loader and the snapshot compiler all look kinds up
  * here. A kind lives in src/policies/<kind>/index.ts and exports `kind`.
  */
+import { kind as cors } from "./cors/index.ts";
 import { kind as headers } from "./headers/index.ts";
 import { kind as ipRules } from "./ip-rules/index.ts";
 import type { PolicyKind } from "./kind.ts";
 import { kind as rateLimit } from "./rate-limit/index.ts";
 import { kind as requestSize } from "./request-size/index.ts";
 
-export const POLICY_KINDS: readonly PolicyKind[] = [rateLimit, ipRules, headers, requestSize];
+export const POLICY_KINDS: readonly PolicyKind[] = [rateLimit, ipRules, cors, headers, requestSize];
 
 /** Looks a kind up by name; lookups happen per write and per compile, so a linear scan of a handful of kinds is fine. */
 export type PolicyKindLookup = (kind: string) => PolicyKind | undefined;
