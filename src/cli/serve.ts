@@ -12,6 +12,7 @@ import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
 import { SqliteCallLogSink } from "../telemetry/sqlite-log-sink.ts";
 import { preloadTokenizer } from "../ai/tokens.ts";
+import { openCounters } from "../counters/open.ts";
 import { resolveAdminToken } from "./admin-token.ts";
 import { openSecretBox } from "./master-key.ts";
 import { loadConfigFile, watchConfigFile } from "./config-source.ts";
@@ -32,6 +33,8 @@ Options:
                         admin-token.sha256 and master.key (seals provider secrets)
   --call-log PATH       Call log database (default: DATA_DIR/calls.db)
   --no-call-log         Do not record calls
+  --counters URL        Rate-limit counters: memory (default, per process) or
+                        redis://host:6379 (exact across gateway nodes); $WAYGATE_COUNTERS
   -h, --help            Show this help
 
 Environment:
@@ -56,6 +59,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         "call-log": { type: "string" },
         "no-call-log": { type: "boolean" },
+        counters: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -105,6 +109,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
+  let counters;
+  try {
+    counters = await openCounters(values.counters ?? process.env.WAYGATE_COUNTERS ?? "memory");
+  } catch (err) {
+    process.stderr.write(`waygate serve: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
   const token = resolveAdminToken(dataDir);
   const callLog = values["no-call-log"] ? null : new SqliteCallLogSink(values["call-log"] ?? join(dataDir, "calls.db"));
   let health: () => unknown[] = () => [];
@@ -118,6 +129,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     // In DB-less mode the file is the source of truth: the admin API is read-only.
     adminHandler: managed ? readOnly(adminApi, managed) : adminApi,
     secrets,
+    counters,
   });
   health = gateway.health;
 
@@ -139,6 +151,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.stdout.write("waygate: shutting down\n");
   stopWatching?.();
   await gateway.stop();
+  await counters.close();
   await store.close();
   return 0;
 }

@@ -6,6 +6,8 @@
 import type { Server } from "bun";
 import { errorResponse, WaygateError } from "../core/errors.ts";
 import type { SecretBox } from "../core/secrets.ts";
+import type { CounterStore } from "../counters/counter-store.ts";
+import { MemoryCounterStore } from "../counters/memory.ts";
 import { SnapshotManager } from "../snapshot/manager.ts";
 import type { Store } from "../store/store.ts";
 import { LogQueue, type CallLogSink } from "../telemetry/log-queue.ts";
@@ -24,6 +26,8 @@ export interface GatewayOptions {
   pollMs?: number;
   /** Decrypts provider keys (AI services). */
   secrets?: SecretBox;
+  /** Counters for rate limits; in-process when absent. */
+  counters?: CounterStore;
 }
 
 export interface RunningGateway {
@@ -37,7 +41,9 @@ export interface RunningGateway {
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
-  const snapshots = new SnapshotManager(opts.store, undefined, opts.pollMs, opts.secrets);
+  const snapshots = new SnapshotManager(opts.store, undefined, opts.pollMs, opts.secrets, {
+    counters: opts.counters ?? new MemoryCounterStore(),
+  });
   await snapshots.start();
   const metrics = new Metrics();
   const queue = opts.callLog ? new LogQueue(opts.callLog) : null;

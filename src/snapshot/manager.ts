@@ -7,6 +7,7 @@
 import { LatencyBook } from "../ai/runtime/ai-runtime.ts";
 import type { Clock } from "../core/clock.ts";
 import type { SecretBox } from "../core/secrets.ts";
+import type { PolicyServices } from "../policies/kind.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Store } from "../store/store.ts";
 import { TargetRegistry } from "../upstream/upstream-runtime.ts";
@@ -27,6 +28,8 @@ export class SnapshotManager {
     private readonly clock: Clock = systemClock,
     private readonly pollMs = 250,
     private readonly secrets?: SecretBox,
+    /** Shared services handed to policies (the counter store for rate limits). */
+    private readonly policyServices: PolicyServices = {},
   ) {}
 
   get current(): Snapshot {
@@ -67,7 +70,7 @@ export class SnapshotManager {
     if (this.snap && set.revision === this.snap.revision) return;
     let next: Snapshot;
     try {
-      next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency });
+      next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency, policyServices: this.policyServices });
     } catch (err) {
       if (!this.snap) throw err;
       console.error(`[waygate] revision ${set.revision} failed to compile; still serving ${this.snap.revision}:`, err);

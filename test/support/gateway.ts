@@ -6,6 +6,7 @@
 import { INPUT_SCHEMAS, type EntityMap, type Kind } from "../../src/config/entities.ts";
 import { ProviderInput } from "../../src/config/ai-entities.ts";
 import { hashApiKey, keyPrefix } from "../../src/core/keys.ts";
+import { checkPolicy } from "../../src/policies/entity.ts";
 import { SecretBox, secretHint } from "../../src/core/secrets.ts";
 import { startGateway, type RunningGateway } from "../../src/gateway/server.ts";
 import { openStore } from "../../src/store/open.ts";
@@ -71,7 +72,14 @@ export async function startTestGateway(opts: { pollMs?: number } = {}): Promise<
     url: gw.proxyUrl,
     sink,
     async create(kind, input) {
-      return store.create(kind, parse(kind, input));
+      const data = parse(kind, input);
+      if (kind === "policies") {
+        // As the admin API does: the kind's own schema validates the config and fills its defaults.
+        const checked = checkPolicy(data as EntityData<"policies">);
+        if (!checked.ok) throw new Error(`invalid policy: ${JSON.stringify(checked.issues)}`);
+        (data as EntityData<"policies">).config = checked.config;
+      }
+      return store.create(kind, data);
     },
     async update(kind, id, input) {
       return store.update(kind, id, parse(kind, input));
