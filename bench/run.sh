@@ -11,7 +11,7 @@
 #   BENCH_RATE=1000          fixed rate (req/s) of the latency runs
 #   BENCH_FIXED_DURATION=10  seconds per fixed-rate run
 #   BENCH_FIXED_RUNS=3       fixed-rate runs per target (the median is reported)
-#   BENCH_TARGETS="direct nginx bun waygate waygate-auth"
+#   BENCH_TARGETS="direct nginx bun waygate waygate-auth waygate-policies"
 #   BENCH_PORT_BASE=18081    upstream port; the next four are used too
 #   BENCH_WRITE_DOC=1        0: print the table only, leave docs/benchmarks.md
 #   BENCH_ONLY=all           rest: this REST part only; ai: the AI gateway part only
@@ -28,7 +28,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 RATE="${BENCH_RATE:-1000}"
 FIXED_DURATION="${BENCH_FIXED_DURATION:-10}"
 FIXED_RUNS="${BENCH_FIXED_RUNS:-3}"
-TARGETS="${BENCH_TARGETS:-direct nginx bun waygate waygate-auth}"
+TARGETS="${BENCH_TARGETS:-direct nginx bun waygate waygate-auth waygate-policies}"
 PORT_BASE="${BENCH_PORT_BASE:-18081}"
 WRITE_DOC="${BENCH_WRITE_DOC:-1}"
 ONLY="${BENCH_ONLY:-all}"
@@ -293,6 +293,26 @@ probe() { # name url [curl args] -> status code of one request
   curl -s -o /dev/null -w '%{http_code}' "${@:3}" "$2" || echo 000
 }
 
+# Waygate behind key auth with the call log on (key-auth.yaml, or the same
+# plus policies), checked before the load and its call log measured after.
+measure_keyauth() { # name config
+  local name="$1" calls="$WORK/$1.calls.db"
+  start_waygate "$name" "$2" --call-log "$calls"
+  # Key auth must really be on: a request without the key is refused. The
+  # RateLimit-Limit header (0 when absent) shows whether a rate limit ran.
+  local ratelimit
+  ratelimit="$(curl -s -o /dev/null -D - -H "x-api-key: $BENCH_KEY" "http://127.0.0.1:$WAYGATE_PORT/" 2>/dev/null |
+    awk 'tolower($1) == "ratelimit-limit:" {gsub("\r", "", $2); print $2}' || true)"
+  printf '{"probe_status":%s,"probe_without_key_status":%s,"probe_ratelimit_limit":%s}\n' \
+    "$(probe "$name" "http://127.0.0.1:$WAYGATE_PORT/" -H "x-api-key: $BENCH_KEY")" \
+    "$(probe "$name" "http://127.0.0.1:$WAYGATE_PORT/")" "${ratelimit:-0}" >"$RES/$name.check.json"
+  measure "$name" "http://127.0.0.1:$WAYGATE_PORT/" "$WAYGATE_PID"
+  curl -s -H "authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$WAYGATE_ADMIN_PORT/metrics" >"$RES/$name.metrics.txt" || true
+  stop_pid "$WAYGATE_PID"
+  # Stopped first so the log is flushed and closed before it is measured.
+  printf '{"call_log_bytes":%d}\n' "$(du -cb "$calls"* 2>/dev/null | awk 'END {print $1 + 0}')" >"$RES/$name.calllog.json"
+}
+
 if [ "$ONLY" != ai ]; then
 # Other work on the machine skews every number; measure it before starting.
 idle_before=()
@@ -341,16 +361,10 @@ for target in $TARGETS; do
       stop_pid "$WAYGATE_PID"
       ;;
     waygate-auth)
-      start_waygate waygate-auth key-auth.yaml --call-log "$WORK/calls.db"
-      # Key auth must really be on: a request without the key is refused.
-      printf '{"probe_status":%s,"probe_without_key_status":%s}\n' \
-        "$(probe waygate-auth "http://127.0.0.1:$WAYGATE_PORT/" -H "x-api-key: $BENCH_KEY")" \
-        "$(probe waygate-auth "http://127.0.0.1:$WAYGATE_PORT/")" >"$RES/waygate-auth.check.json"
-      measure waygate-auth "http://127.0.0.1:$WAYGATE_PORT/" "$WAYGATE_PID"
-      curl -s -H "authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$WAYGATE_ADMIN_PORT/metrics" >"$RES/waygate-auth.metrics.txt" || true
-      stop_pid "$WAYGATE_PID"
-      # Stopped first so the log is flushed and closed before it is measured.
-      printf '{"call_log_bytes":%d}\n' "$(du -cb "$WORK"/calls.db* 2>/dev/null | awk 'END {print $1 + 0}')" >"$RES/waygate-auth.calllog.json"
+      measure_keyauth waygate-auth key-auth.yaml
+      ;;
+    waygate-policies)
+      measure_keyauth waygate-policies policies.yaml
       ;;
     *) die "unknown target $target" ;;
   esac

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { OpenLoopReport, TargetName, TargetResult, WrkReport } from "./results.ts";
-import { latencyInterference, median, summarize, throughputInterference } from "./summary.ts";
+import { latencyInterference, median, policyCostVerdict, summarize, throughputInterference, toRow } from "./summary.ts";
 
 function wrk(rps: number, p99us: number, status = 0): WrkReport {
   return {
@@ -79,7 +79,7 @@ describe("summarize", () => {
     const only = summarize([target("direct", 1000), target("nginx", 1000)]);
     expect(only.ratios).toEqual([]);
     expect(only.vsBun).toEqual([]);
-    expect(only.verdicts.map((v) => v.met)).toEqual([undefined]);
+    expect(only.verdicts.map((v) => v.met)).toEqual([undefined, undefined]);
   });
 });
 
@@ -108,4 +108,57 @@ test("median of odd and even counts", () => {
   expect(median([3, 1, 2])).toBe(2);
   expect(median([4, 1, 3, 2])).toBe(2.5);
   expect(median([])).toBeUndefined();
+});
+
+describe("policy evaluation cost against key-auth only", () => {
+  const cost = (results: TargetResult[]) => summarize(results).verdicts.find((v) => v.what.includes("policy evaluation"));
+
+  test("a policies run 5% slower than key-auth only meets the target", () => {
+    const v = cost([target("waygate-auth", 10_000), target("waygate-policies", 9_500)]);
+    expect(v?.value).toBe("5.0% (9,500 vs 10,000 req/s)");
+    expect(v?.target).toBe("< 10%");
+    expect(v?.met).toBe(true);
+  });
+
+  test("12% slower is not met, and exactly 10% is not under the target", () => {
+    expect(cost([target("waygate-auth", 10_000), target("waygate-policies", 8_800)])?.met).toBe(false);
+    expect(cost([target("waygate-auth", 10_000), target("waygate-policies", 9_000)])?.met).toBe(false);
+  });
+
+  test("a faster policies run is noise and meets the target", () => {
+    const v = cost([target("waygate-auth", 10_000), target("waygate-policies", 10_300)]);
+    expect(v?.value).toStartWith("-3.0%");
+    expect(v?.met).toBe(true);
+  });
+
+  test("errors in either run fail it whatever the ratio", () => {
+    const withErrors = cost([target("waygate-auth", 10_000), target("waygate-policies", 9_900, { status: 7 })]);
+    expect(withErrors?.met).toBe(false);
+    expect(withErrors?.value).toContain("with errors");
+    expect(cost([target("waygate-auth", 10_000, { status: 1 }), target("waygate-policies", 9_900)])?.met).toBe(false);
+  });
+
+  test("either run missing is not measured", () => {
+    expect(cost([target("waygate-auth", 10_000)])?.met).toBeUndefined();
+    expect(cost([target("waygate-policies", 10_000)])?.value).toBe("not measured");
+    expect(policyCostVerdict(toRow(target("waygate-auth", 0), undefined), toRow(target("waygate-policies", 10), undefined), undefined).met).toBeUndefined();
+  });
+
+  test("the new row gets its label, a ratio against nginx and one against the bare Bun proxy", () => {
+    const s = summarize([target("nginx", 20_000), target("bun", 30_000), target("waygate-auth", 9_000), target("waygate-policies", 8_700)]);
+    expect(s.rows.find((r) => r.name === "waygate-policies")?.label).toBe("Waygate, key-auth + rate limit + IP rule + call log");
+    expect(s.ratios.map((r) => [r.name, r.rps])).toEqual([
+      ["bun", 1.5],
+      ["waygate-auth", 0.45],
+      ["waygate-policies", 0.435],
+    ]);
+    expect(s.vsBun.map((r) => r.name)).toEqual(["waygate-auth", "waygate-policies"]);
+    expect(s.verdicts.filter((v) => v.what.includes("Waygate, key-auth + rate limit"))).toHaveLength(2);
+  });
+
+  test("interference on the proxy core during either run is a caveat", () => {
+    const noisy = target("waygate-policies", 9_500, { cpuTicks: 500 });
+    noisy.cpu = { cpu_ticks: 500, clk_tck: 100, proxy_cpu_busy_pct: 90 };
+    expect(cost([target("waygate-auth", 10_000), noisy])?.caveat).toContain("40% of the proxy core during waygate-policies");
+  });
 });

@@ -11,6 +11,7 @@ export const LABELS: Record<TargetName, string> = {
   bun: "bare Bun.serve + fetch (reference)",
   waygate: "Waygate, no policies",
   "waygate-auth": "Waygate, key-auth + call log",
+  "waygate-policies": "Waygate, key-auth + rate limit + IP rule + call log",
 };
 
 export interface Row {
@@ -111,7 +112,8 @@ export function toRow(t: TargetResult, direct: TargetResult | undefined): Row {
   };
 }
 
-export const TARGETS = { rpsRatio: 0.5, addedP99Ms: 1, rssMb: 150 } as const;
+/** policyCost: the share of key-auth-only req/s that a rate limit and an IP rule may take. */
+export const TARGETS = { rpsRatio: 0.5, addedP99Ms: 1, rssMb: 150, policyCost: 0.1 } as const;
 
 /**
  * Percentage points of the proxy's core used by other processes (its busy
@@ -135,13 +137,15 @@ export function latencyInterference(r: Row): number | undefined {
   return interference(r.fixedCpuBusyPct, r.name === "direct" ? 0 : r.fixedProxyOwnPct);
 }
 
+const WAYGATE_ROWS: TargetName[] = ["waygate", "waygate-auth", "waygate-policies"];
+
 export function summarize(targets: TargetResult[]): Summary {
   const direct = targets.find((t) => t.name === "direct");
   const rows = targets.map((t) => toRow(t, direct));
   const nginx = rows.find((r) => r.name === "nginx");
   const bun = rows.find((r) => r.name === "bun");
-  const ratios = against(nginx, rows, ["bun", "waygate", "waygate-auth"]);
-  return { rows, ratios, vsBun: against(bun, rows, ["waygate", "waygate-auth"]), verdicts: verdicts(rows, ratios) };
+  const ratios = against(nginx, rows, ["bun", ...WAYGATE_ROWS]);
+  return { rows, ratios, vsBun: against(bun, rows, WAYGATE_ROWS), verdicts: verdicts(rows, ratios) };
 }
 
 function against(base: Row | undefined, rows: Row[], names: TargetName[]): Ratio[] {
@@ -173,8 +177,10 @@ function verdicts(rows: Row[], ratios: Ratio[]): Verdict[] {
     target: `≥ ${TARGETS.rpsRatio}×`,
     met: authRatio && auth ? authRatio.rps >= TARGETS.rpsRatio && clean(auth) : undefined,
   });
+  const policies = rows.find((r) => r.name === "waygate-policies");
+  out.push(policyCostVerdict(auth, policies, busy([auth, policies], throughputInterference)));
   for (const r of rows) {
-    if (r.name !== "waygate" && r.name !== "waygate-auth") continue;
+    if (!WAYGATE_ROWS.includes(r.name)) continue;
     out.push({
       caveat: busy([r, direct], latencyInterference),
       what: `${r.label}, added p99 at the fixed rate`,
@@ -184,7 +190,7 @@ function verdicts(rows: Row[], ratios: Ratio[]): Verdict[] {
     });
   }
   for (const r of rows) {
-    if (r.name !== "waygate" && r.name !== "waygate-auth") continue;
+    if (!WAYGATE_ROWS.includes(r.name)) continue;
     out.push({
       what: `${r.label}, peak RSS (VmHWM)`,
       value: r.hwmMb !== undefined ? `${r.hwmMb.toFixed(1)} MB` : "not measured",
@@ -193,4 +199,26 @@ function verdicts(rows: Row[], ratios: Ratio[]): Verdict[] {
     });
   }
   return out;
+}
+
+/**
+ * What the rate limit and the IP rule cost: the share of the key-auth-only
+ * run's req/s lost when they are added (1 − policies/auth). Negative when the
+ * policies run came out faster, which is noise; it still meets the target.
+ */
+export function policyCostVerdict(auth: Row | undefined, policies: Row | undefined, caveat: string | undefined): Verdict {
+  const what = "Waygate policy evaluation (rate limit + IP rule), req/s lost against key-auth only";
+  const target = `< ${Math.round(TARGETS.policyCost * 100)}%`;
+  if (!auth || !policies || auth.rps <= 0) return { caveat, what, value: "not measured", target, met: undefined };
+  // Judged on the percentage as shown, so "10.0%" never reads as under 10%.
+  const costPct = Number(((1 - policies.rps / auth.rps) * 100).toFixed(1));
+  const clean = (r: Row): boolean => r.non2xx === 0 && r.socketErrors === 0;
+  const ok = clean(auth) && clean(policies);
+  return {
+    caveat,
+    what,
+    value: `${costPct.toFixed(1)}% (${Math.round(policies.rps).toLocaleString("en-US")} vs ${Math.round(auth.rps).toLocaleString("en-US")} req/s)` + (ok ? "" : " (with errors)"),
+    target,
+    met: costPct < TARGETS.policyCost * 100 && ok,
+  };
 }
