@@ -124,6 +124,8 @@ export const ServiceInput = z.strictObject({
   fallback_service_id: id.optional(),
   max_request_body_bytes: z.number().int().min(0).max(1 << 30).default(10 * 1024 * 1024),
   enabled: z.boolean().default(true),
+  /** auto: a new subscription is approved at once; manual: it waits as pending for approval. */
+  subscription_approval: z.enum(["auto", "manual"]).default("auto"),
 });
 
 // ---------------------------------------------------------------- route
@@ -181,6 +183,10 @@ export const SubscriptionInput = z.strictObject({
   application_id: id,
   service_id: id,
   status: z.enum(["pending", "approved", "rejected", "cancelled", "revoked"]).default("approved"),
+  /** Why it was rejected or revoked. */
+  reason: z.string().max(2000).optional(),
+  /** When the status last changed through an approval action. */
+  decided_at: z.iso.datetime().optional(),
 });
 
 // ---------------------------------------------------------------- policies

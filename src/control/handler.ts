@@ -12,6 +12,7 @@ import { type AdminTokenSpec, expectedDigest, isAuthorized } from "./auth.ts";
 import { fail, json, readJson } from "./http.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { createEntity, deleteEntity, getEntity, listEntities, patchEntity, replaceEntity, type Result, type WriteContext } from "./resources.ts";
+import { applySubscriptionAction, isSubscriptionAction } from "./subscription-actions.ts";
 import { VERSION } from "./version.ts";
 import type { PolicyKindLookup } from "../policies/registry.ts";
 
@@ -63,8 +64,13 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
 
   async function route(req: Request, url: URL): Promise<Result> {
     const segments = url.pathname.replace(/\/+$/, "").split("/").slice(2).map(decodeSegment);
-    const [first, second, ...more] = segments;
+    const [first, second, third, ...more] = segments;
     if (first === undefined || more.length > 0) throw notFound(url);
+    if (third !== undefined) {
+      if (first !== "subscriptions" || second === undefined || !isSubscriptionAction(third)) throw notFound(url);
+      if (req.method !== "POST") throw methodNotAllowed(["POST"]);
+      return applySubscriptionAction(opts.store, second, third, await readActionBody(req));
+    }
     if (first === "status" && second === undefined) {
       onlyGet(req);
       return { status: 200, body: { revision: await opts.store.revision(), dialect: opts.store.dialect, version: VERSION } };
@@ -123,6 +129,19 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
       return fail(new WaygateError("internal_error", "internal error"), requestId);
     }
   };
+}
+
+/** Action bodies are optional (`approve` needs none), but one that is sent must be a JSON object. */
+async function readActionBody(req: Request): Promise<Record<string, unknown>> {
+  if (req.headers.get("content-type") === null) {
+    if ((await req.text()).length === 0) return {};
+    throw new WaygateError("unsupported_media_type", "request body must be sent as application/json");
+  }
+  const body = await readJson(req);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new WaygateError("validation_failed", "request body must be a JSON object", { details: [{ path: "", message: "expected an object" }] });
+  }
+  return body as Record<string, unknown>;
 }
 
 function onlyGet(req: Request): void {

@@ -16,6 +16,7 @@ import {
   entitySchema,
   pageSchema,
 } from "./schemas.ts";
+import { SUBSCRIPTION_ACTIONS, TRANSITIONS, type SubscriptionAction } from "./subscription-actions.ts";
 import { VERSION } from "./version.ts";
 
 type JsonObject = Record<string, unknown>;
@@ -49,6 +50,7 @@ const ERROR_RESPONSES: Record<string, { status: string; description: string }> =
   Unauthorized: { status: "401", description: "Missing or wrong admin token (admin_unauthorized)" },
   NotFound: { status: "404", description: "No entity with this id or name (not_found)" },
   Conflict: { status: "409", description: "Duplicate unique field (conflict) or the entity is still referenced (reference_conflict)" },
+  InvalidTransition: { status: "409", description: "The subscription's current status does not allow this action (invalid_transition)" },
   UnsupportedMediaType: { status: "415", description: "The body is not sent as application/json (unsupported_media_type)" },
   InternalError: { status: "500", description: "Unexpected failure (internal_error); details are logged, never returned" },
 };
@@ -103,6 +105,9 @@ function collectionPath(kind: Kind): JsonObject {
         (kind === "credentials"
           ? "Without `key`, a key is generated. The response carries the plaintext `key` once; later reads never return it."
           : "Omitted fields take their defaults. An `id` may be given; otherwise one is generated.") +
+        (kind === "subscriptions"
+          ? " A `status`, `reason` or `decided_at` sent here is ignored: the subscription is `approved` when the service's `subscription_approval` is `auto`, `pending` when it is `manual`."
+          : "") +
         writeNote(kind) +
         refFieldNote(kind),
       requestBody: { required: true, content: jsonContent(ref(`${name}Input`)) },
@@ -162,6 +167,41 @@ function itemPath(kind: Kind): JsonObject {
   };
 }
 
+const ACTION_NOTES: Record<SubscriptionAction, { summary: string; body: string }> = {
+  approve: { summary: "Approve a pending subscription", body: "No body is needed." },
+  reject: { summary: "Reject a pending subscription", body: "`reason` is required (400 validation_failed without it)." },
+  cancel: { summary: "Cancel a subscription (the subscriber withdraws it)", body: "`reason` is optional." },
+  revoke: { summary: "Revoke an approved subscription (the service owner withdraws it)", body: "`reason` is optional." },
+};
+
+const ActionBody: JsonObject = {
+  type: "object",
+  properties: { reason: { type: "string", minLength: 1, maxLength: 2000 } },
+  additionalProperties: true,
+};
+
+function subscriptionActionPath(action: SubscriptionAction): JsonObject {
+  const rule = TRANSITIONS[action];
+  const note = ACTION_NOTES[action];
+  return {
+    parameters: [{ name: "id", in: "path", required: true, description: "The subscription's id", schema: { type: "string" } }],
+    post: {
+      operationId: `${action}Subscription`,
+      tags: ["subscriptions"],
+      summary: note.summary,
+      description:
+        `Allowed from ${rule.from.join(" or ")}; the subscription becomes ${rule.to} and \`decided_at\` is set. ` +
+        `${note.body} Any other current status is 409 invalid_transition. The gateway applies the change within a second. ` +
+        "Who may act is not checked yet: the admin token allows every action.",
+      requestBody: { required: action === "reject", content: jsonContent(ActionBody) },
+      responses: {
+        "200": { description: "The updated subscription", content: jsonContent(ref("Subscription")) },
+        ...errors("BadRequest", "NotFound", "InvalidTransition", "UnsupportedMediaType"),
+      },
+    },
+  };
+}
+
 function componentSchemas(): JsonObject {
   const schemas: JsonObject = {
     Error: jsonSchema(ErrorSchema, "output"),
@@ -193,6 +233,7 @@ export function buildOpenApi(): JsonObject {
     paths[`/admin/${kind}`] = collectionPath(kind);
     paths[`/admin/${kind}/{id}`] = itemPath(kind);
   }
+  for (const action of SUBSCRIPTION_ACTIONS) paths[`/admin/subscriptions/{id}/${action}`] = subscriptionActionPath(action);
   paths["/admin/status"] = {
     get: {
       operationId: "getStatus",

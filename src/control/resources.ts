@@ -18,6 +18,7 @@ import { prepareCredential, publicCredential } from "./credentials.ts";
 import { zodIssues } from "./issues.ts";
 import { findByIdOrName, resolveRefs } from "./lookup.ts";
 import { mergePatch } from "./merge-patch.ts";
+import { initialSubscription } from "./subscription-actions.ts";
 
 export interface Result {
   status: number;
@@ -165,7 +166,8 @@ export async function createEntity(store: Store, kind: Kind, body: unknown, ctx:
     });
   }
   return store.transaction(async (tx) => {
-    const input = parseInput(kind, await resolveRefs(tx, kind, rest), ctx);
+    const parsed = parseInput(kind, await resolveRefs(tx, kind, rest), ctx);
+    const input = kind === "subscriptions" ? await initialSubscription(tx, parsed) : parsed;
     const { data, key } = toStoreData(kind, input, ctx);
     const created = await tx.create(kind, data, typeof id === "string" ? id : newId());
     const view = publicView(kind, created) as Record<string, unknown>;

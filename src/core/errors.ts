@@ -41,6 +41,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   reference_conflict: 409,
   reference_not_found: 400,
+  /** A subscription action that its current status does not allow (e.g. approving a revoked one). */
+  invalid_transition: 409,
   admin_unauthorized: 401,
   config_invalid: 400,
   /** DB-less mode: the configuration file is the source of truth, the admin API is read-only. */
