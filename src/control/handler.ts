@@ -9,6 +9,7 @@ import { newRequestId } from "../core/ids.ts";
 import type { SecretBox } from "../core/secrets.ts";
 import type { Store } from "../store/store.ts";
 import { type AdminTokenSpec, expectedDigest, isAuthorized } from "./auth.ts";
+import { readRotateBody, rotateCredential } from "./credential-rotation.ts";
 import { fail, json, readJson } from "./http.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { createEntity, deleteEntity, getEntity, listEntities, patchEntity, replaceEntity, type Result, type WriteContext } from "./resources.ts";
@@ -67,7 +68,12 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
     const [first, second, third, ...more] = segments;
     if (first === undefined || more.length > 0) throw notFound(url);
     if (third !== undefined) {
-      if (first !== "subscriptions" || second === undefined || !isSubscriptionAction(third)) throw notFound(url);
+      if (second === undefined) throw notFound(url);
+      if (first === "credentials" && third === "rotate") {
+        if (req.method !== "POST") throw methodNotAllowed(["POST"]);
+        return rotateCredential(opts.store, second, readRotateBody(await readActionBody(req)));
+      }
+      if (first !== "subscriptions" || !isSubscriptionAction(third)) throw notFound(url);
       if (req.method !== "POST") throw methodNotAllowed(["POST"]);
       return applySubscriptionAction(opts.store, second, third, await readActionBody(req));
     }

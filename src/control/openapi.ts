@@ -16,6 +16,7 @@ import {
   entitySchema,
   pageSchema,
 } from "./schemas.ts";
+import { DEFAULT_OVERLAP_SECONDS, MAX_OVERLAP_SECONDS } from "./credential-rotation.ts";
 import { SUBSCRIPTION_ACTIONS, TRANSITIONS, type SubscriptionAction } from "./subscription-actions.ts";
 import { VERSION } from "./version.ts";
 
@@ -50,7 +51,10 @@ const ERROR_RESPONSES: Record<string, { status: string; description: string }> =
   Unauthorized: { status: "401", description: "Missing or wrong admin token (admin_unauthorized)" },
   NotFound: { status: "404", description: "No entity with this id or name (not_found)" },
   Conflict: { status: "409", description: "Duplicate unique field (conflict) or the entity is still referenced (reference_conflict)" },
-  InvalidTransition: { status: "409", description: "The subscription's current status does not allow this action (invalid_transition)" },
+  InvalidTransition: {
+    status: "409",
+    description: "The entity's current state does not allow this action, e.g. approving a revoked subscription or rotating a disabled key (invalid_transition)",
+  },
   UnsupportedMediaType: { status: "415", description: "The body is not sent as application/json (unsupported_media_type)" },
   InternalError: { status: "500", description: "Unexpected failure (internal_error); details are logged, never returned" },
 };
@@ -202,6 +206,49 @@ function subscriptionActionPath(action: SubscriptionAction): JsonObject {
   };
 }
 
+const RotateBody: JsonObject = {
+  type: "object",
+  properties: {
+    overlap_seconds: {
+      type: "integer",
+      minimum: 0,
+      maximum: MAX_OVERLAP_SECONDS,
+      default: DEFAULT_OVERLAP_SECONDS,
+      description: "How long the old key keeps working; 0 ends it at once",
+    },
+    name: { type: "string", minLength: 1, maxLength: 128, description: "The new credential's name; `<old name>-rotated-<yyyymmddhhmmss>` by default" },
+  },
+  additionalProperties: false,
+};
+
+const CredentialRotated: JsonObject = {
+  type: "object",
+  properties: { credential: ref("CredentialCreated"), previous: ref("Credential") },
+  required: ["credential", "previous"],
+};
+
+function rotatePath(): JsonObject {
+  return {
+    parameters: [{ name: "id", in: "path", required: true, description: "The credential's id", schema: { type: "string" } }],
+    post: {
+      operationId: "rotateCredential",
+      tags: ["credentials"],
+      summary: "Rotate an API key with an overlap period",
+      description:
+        "In one transaction: creates a new credential for the same application with a generated key (returned once, in `credential.key`), " +
+        "and sets the old credential's `expires_at` to now + `overlap_seconds` unless it already expires sooner. " +
+        "The new credential copies the old one's settings; its `expires_at` is copied only when later than the end of the overlap. " +
+        "A disabled or already expired credential is 409 invalid_transition; a `name` the application already uses is 409 conflict. " +
+        "To revoke a key at once, PATCH it with `{\"enabled\": false}` or DELETE it.",
+      requestBody: { required: false, content: jsonContent(RotateBody) },
+      responses: {
+        "201": { description: "The new credential (with its key) and the old one", content: jsonContent(ref("CredentialRotated")) },
+        ...errors("BadRequest", "NotFound", "InvalidTransition", "UnsupportedMediaType"),
+      },
+    },
+  };
+}
+
 function componentSchemas(): JsonObject {
   const schemas: JsonObject = {
     Error: jsonSchema(ErrorSchema, "output"),
@@ -209,6 +256,7 @@ function componentSchemas(): JsonObject {
     Deleted: jsonSchema(DeletedSchema, "output"),
     TargetHealth: jsonSchema(TargetHealthSchema, "output"),
     CredentialCreated: jsonSchema(CredentialCreated, "output"),
+    CredentialRotated,
   };
   for (const kind of KINDS) {
     const name = SINGULAR[kind];
@@ -233,6 +281,7 @@ export function buildOpenApi(): JsonObject {
     paths[`/admin/${kind}`] = collectionPath(kind);
     paths[`/admin/${kind}/{id}`] = itemPath(kind);
   }
+  paths["/admin/credentials/{id}/rotate"] = rotatePath();
   for (const action of SUBSCRIPTION_ACTIONS) paths[`/admin/subscriptions/{id}/${action}`] = subscriptionActionPath(action);
   paths["/admin/status"] = {
     get: {
