@@ -3,7 +3,7 @@
  * target, the Waygate/nginx ratios, and the verdict on each target. Pure, so
  * the arithmetic is tested without running a benchmark.
  */
-import type { TargetName, TargetResult } from "./results.ts";
+import type { CpuUsage, TargetName, TargetResult, WrkReport } from "./results.ts";
 
 export const LABELS: Record<TargetName, string> = {
   direct: "upstream direct",
@@ -75,11 +75,25 @@ export function median(values: number[]): number | undefined {
 
 const kbToMb = (kb: number): number => kb / 1024;
 
+/** The throughput columns of any wrk-measured row; CPU counts only for a proxy under test. */
+export function wrkColumns(wrk: WrkReport, cpu: CpuUsage | undefined, isProxy: boolean) {
+  const seconds = wrk.duration_us / 1e6;
+  const rps = seconds > 0 ? wrk.requests / seconds : 0;
+  const proxyCores = cpu && isProxy && seconds > 0 ? cpu.cpu_ticks / cpu.clk_tck / seconds : undefined;
+  const e = wrk.errors;
+  return {
+    rps,
+    p50Ms: wrk.latency_us.p50 / 1000,
+    p99Ms: wrk.latency_us.p99 / 1000,
+    non2xx: e.status,
+    socketErrors: e.connect + e.read + e.write + e.timeout,
+    proxyCores,
+    rpsPerProxyCore: proxyCores !== undefined && proxyCores > 0 ? rps / proxyCores : undefined,
+    proxyCpuBusyPct: cpu?.proxy_cpu_busy_pct,
+  };
+}
+
 export function toRow(t: TargetResult, direct: TargetResult | undefined): Row {
-  const seconds = t.wrk.duration_us / 1e6;
-  const rps = seconds > 0 ? t.wrk.requests / seconds : 0;
-  const proxyCores = t.cpu && t.name !== "direct" && seconds > 0 ? t.cpu.cpu_ticks / t.cpu.clk_tck / seconds : undefined;
-  const e = t.wrk.errors;
   const p99s = t.fixed.map((f) => f.latency_us.p99 / 1000);
   let addedP99Ms: number | undefined;
   if (direct && direct !== t && direct.fixed.length > 0 && t.fixed.length > 0) {
@@ -91,14 +105,7 @@ export function toRow(t: TargetResult, direct: TargetResult | undefined): Row {
   return {
     name: t.name,
     label: LABELS[t.name],
-    rps,
-    p50Ms: t.wrk.latency_us.p50 / 1000,
-    p99Ms: t.wrk.latency_us.p99 / 1000,
-    non2xx: e.status,
-    socketErrors: e.connect + e.read + e.write + e.timeout,
-    proxyCores,
-    rpsPerProxyCore: proxyCores !== undefined && proxyCores > 0 ? rps / proxyCores : undefined,
-    proxyCpuBusyPct: t.cpu?.proxy_cpu_busy_pct,
+    ...wrkColumns(t.wrk, t.cpu, t.name !== "direct"),
     fixedP50Ms: median(t.fixed.map((f) => f.latency_us.p50 / 1000)),
     fixedP99Ms: median(p99s),
     addedP99Ms,

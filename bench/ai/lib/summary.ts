@@ -4,7 +4,7 @@
  * verdict on each target. Pure, so the arithmetic is tested without running
  * a benchmark.
  */
-import { interference } from "../../lib/summary.ts";
+import { interference, wrkColumns } from "../../lib/summary.ts";
 import type { AiResults, AiTarget, AiTargetResult, CallLogSummary, Probe, StreamRun } from "./results.ts";
 
 export const AI_LABELS: Record<AiTarget, string> = {
@@ -110,21 +110,12 @@ export function checkChatCompletion(p: Probe): ProbeCheck {
 const isProxy = (n: AiTarget): boolean => n === "nginx" || n === "waygate" || n === "portkey";
 
 export function toAiRow(t: AiTargetResult): AiRow {
-  const seconds = t.wrk.duration_us / 1e6;
-  const rps = seconds > 0 ? t.wrk.requests / seconds : 0;
-  const proxyCores = t.cpu && isProxy(t.name) && seconds > 0 ? t.cpu.cpu_ticks / t.cpu.clk_tck / seconds : undefined;
-  const e = t.wrk.errors;
+  const columns = wrkColumns(t.wrk, t.cpu, isProxy(t.name));
+  const proxyCores = columns.proxyCores;
   return {
     name: t.name,
     label: AI_LABELS[t.name],
-    rps,
-    p50Ms: t.wrk.latency_us.p50 / 1000,
-    p99Ms: t.wrk.latency_us.p99 / 1000,
-    non2xx: e.status,
-    socketErrors: e.connect + e.read + e.write + e.timeout,
-    proxyCores,
-    rpsPerProxyCore: proxyCores !== undefined && proxyCores > 0 ? rps / proxyCores : undefined,
-    proxyCpuBusyPct: t.cpu?.proxy_cpu_busy_pct,
+    ...columns,
     interferencePct: isProxy(t.name) ? interference(t.cpu?.proxy_cpu_busy_pct, proxyCores === undefined ? undefined : proxyCores * 100) : undefined,
     rssMaxMb: t.mem ? t.mem.vmrss_max_kb / 1024 : undefined,
     probe: t.probe ? checkChatCompletion(t.probe) : undefined,
