@@ -57,6 +57,25 @@ export interface AiCallFields {
   attempts: Array<{ provider: string; model: string; key: string; result: string; status: number; ms: number }>;
 }
 
+export function emptyAiFields(endpoint: string, requestedModel: string, stream: boolean): AiCallFields {
+  return {
+    endpoint,
+    requested_model: requestedModel,
+    virtual_model: null,
+    provider: null,
+    model: null,
+    stream,
+    input_tokens: 0,
+    output_tokens: 0,
+    cached_tokens: 0,
+    reasoning_tokens: 0,
+    tokens_estimated: false,
+    cost_usd: null,
+    finish_reason: null,
+    attempts: [],
+  };
+}
+
 export function emptyRecord(requestId: string, ts: number, method: string, host: string, path: string, clientIp: string): CallRecord {
   return {
     request_id: requestId,

@@ -5,7 +5,7 @@
  */
 import type { RequestContext } from "../../gateway/context.ts";
 import type { ProxyHooks } from "../../gateway/proxy.ts";
-import type { AiCallFields } from "../../telemetry/call-record.ts";
+import { emptyAiFields } from "../../telemetry/call-record.ts";
 import type { ClientDialect } from "../dialect.ts";
 import { executeChat } from "../runtime/execute.ts";
 import type { AiRuntime } from "../runtime/ai-runtime.ts";
@@ -36,22 +36,7 @@ export async function handleChat(input: ChatEndpointInput): Promise<Response> {
   if (!parsed.ok) return fail(400, "bad_request", parsed.error.message, parsed.error.param);
   const request = parsed.request;
   const requested = request.model;
-  const fields: AiCallFields = {
-    endpoint: dialect.name,
-    requested_model: requested,
-    virtual_model: null,
-    provider: null,
-    model: null,
-    stream: request.stream,
-    input_tokens: 0,
-    output_tokens: 0,
-    cached_tokens: 0,
-    reasoning_tokens: 0,
-    tokens_estimated: false,
-    cost_usd: null,
-    finish_reason: null,
-    attempts: [],
-  };
+  const fields = emptyAiFields(dialect.name, requested, request.stream);
   ctx.record.ai = fields;
 
   const resolved = ai.resolve(requested, input.teamId);

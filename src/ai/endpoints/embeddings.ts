@@ -3,11 +3,12 @@ import type { RequestContext } from "../../gateway/context.ts";
 import type { ProxyHooks } from "../../gateway/proxy.ts";
 import type { ClientDialect } from "../dialect.ts";
 import { parseEmbeddings, renderEmbeddings } from "../dialects/openai-embeddings.ts";
-import { runAttempt } from "../../gateway/attempt.ts";
+import { emptyAiFields } from "../../telemetry/call-record.ts";
 import type { AiRuntime } from "../runtime/ai-runtime.ts";
 import { executePlan } from "../runtime/execute.ts";
+import { readJsonAnswer, sendHttp } from "../runtime/send-http.ts";
 import { planRoute } from "../runtime/route-plan.ts";
-import type { EmbeddingsRequest, EmbeddingsResponse, ProviderError } from "../types.ts";
+import type { EmbeddingsRequest, EmbeddingsResponse } from "../types.ts";
 import { clientFailure, failCall } from "./errors.ts";
 import { readJson } from "./read-json.ts";
 
@@ -25,22 +26,7 @@ export async function handleEmbeddings(
   const parsed = parseEmbeddings(body.value);
   if (!parsed.ok) return fail(400, "bad_request", parsed.error.message, parsed.error.param);
   const request = parsed.request;
-  const fields = {
-    endpoint: "embeddings",
-    requested_model: request.model,
-    virtual_model: null as string | null,
-    provider: null as string | null,
-    model: null as string | null,
-    stream: false,
-    input_tokens: 0,
-    output_tokens: 0,
-    cached_tokens: 0,
-    reasoning_tokens: 0,
-    tokens_estimated: false,
-    cost_usd: null as number | null,
-    finish_reason: null,
-    attempts: [] as Array<{ provider: string; model: string; key: string; result: string; status: number; ms: number }>,
-  };
+  const fields = emptyAiFields("embeddings", request.model, false);
   ctx.record.ai = fields;
   const resolved = ai.resolve(request.model, teamId);
   if (!resolved) return fail(404, "model_not_found", `the model ${request.model} does not exist or you do not have access to it`, "model");
@@ -58,25 +44,11 @@ export async function handleEmbeddings(
       return { ok: false, error: { kind: "invalid_request", status: 400, message: `provider ${provider.name} does not offer embeddings` } };
     }
     const req: EmbeddingsRequest = { ...request, model: leaf.node.model };
-    const http = await adapter.embeddingsRequest(req, provider.endpoint(req.model), provider.credential(target));
-    const res = await runAttempt({ url: http.url, origin: new URL(http.url).origin, method: http.method, headers: new Headers(http.headers), body: http.body ?? null, timeouts, signal: ctx.req.signal });
-    if (!res.ok) {
-      provider.pool.report(target, res.outcome);
-      const kinds = { connect_failure: "connect", timeout: "timeout", reset: "reset", cancelled: "reset" } as const;
-      return { ok: false, error: { kind: kinds[res.outcome.kind], status: 0, message: "message" in res.outcome ? res.outcome.message : "cancelled" } };
-    }
-    const text = await res.response.text();
-    provider.pool.report(target, { kind: "response", status: res.response.status, durationMs: res.ttfbMs });
-    if (res.response.status >= 400) {
-      const error: ProviderError = adapter.error(res.response.status, text, res.response.headers);
-      provider.onError(target, error);
-      return { ok: false, error };
-    }
-    try {
-      return { ok: true, ttfbMs: res.ttfbMs, value: adapter.embeddingsResponse(JSON.parse(text), req) };
-    } catch (err) {
-      return { ok: false, error: { kind: "server", status: 502, message: `provider answer not understood: ${String(err)}` } };
-    }
+    const embeddingsRequest = adapter.embeddingsRequest.bind(adapter);
+    const embeddingsResponse = adapter.embeddingsResponse.bind(adapter);
+    const answer = await sendHttp(provider, target, () => embeddingsRequest(req, provider.endpoint(req.model), provider.credential(target)), timeouts, ctx.req.signal);
+    if (!answer.ok) return answer;
+    return readJsonAnswer(provider, target, answer, (body) => embeddingsResponse(body, req));
   });
   fields.attempts = result.attempts;
   ctx.record.attempts = result.attempts.length;

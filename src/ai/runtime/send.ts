@@ -6,13 +6,12 @@
  * has arrived: until then a failure can still fall back invisibly.
  */
 import type { TimeoutsConfig } from "../../config/entities.ts";
-import { runAttempt } from "../../gateway/attempt.ts";
-import { markReachable } from "../../gateway/connect-check.ts";
 import type { TargetRuntime } from "../../upstream/target.ts";
 import type { AttemptOutcome } from "../../upstream/types.ts";
-import type { DecodedStreamItem, HttpRequest, StreamDecoder } from "../provider.ts";
+import type { DecodedStreamItem, StreamDecoder } from "../provider.ts";
 import type { ChatRequest, ChatResponse, ProviderError } from "../types.ts";
 import type { ProviderRuntime } from "./provider-runtime.ts";
+import { readJsonAnswer, sendHttp } from "./send-http.ts";
 
 /** The part of a stream reader the pump needs. */
 export interface ByteReader {
@@ -43,61 +42,24 @@ export interface SendInput {
   signal: AbortSignal;
 }
 
-const TRANSPORT_KINDS = { connect_failure: "connect", timeout: "timeout", reset: "reset" } as const;
-
 export async function sendChat(input: SendInput): Promise<SendResult> {
   const { provider, target, request } = input;
-  let http: HttpRequest;
-  try {
-    http = await provider.adapter.chatRequest(request, provider.endpoint(request.model), provider.credential(target));
-  } catch (err) {
-    // The adapter cannot express this request for this provider (e.g. a URL image on Bedrock).
-    provider.pool.report(target, { kind: "cancelled", durationMs: 0 });
-    return { ok: false, error: { kind: "invalid_request", status: 400, message: err instanceof Error ? err.message : String(err) } };
-  }
-  const res = await runAttempt({
-    url: http.url,
-    origin: new URL(http.url).origin,
-    method: http.method,
-    headers: new Headers(http.headers),
-    body: http.body ?? null,
-    timeouts: input.timeouts,
-    signal: input.signal,
-  });
-  if (!res.ok) {
-    provider.pool.report(target, res.outcome);
-    if (res.outcome.kind === "cancelled") return { ok: false, error: { kind: "reset", status: 499, message: "client closed request" } };
-    return { ok: false, error: { kind: TRANSPORT_KINDS[res.outcome.kind], status: 0, message: res.outcome.message } };
-  }
-  markReachable(new URL(http.url).origin);
-  const response = res.response;
-  const outcome: AttemptOutcome = { kind: "response", status: response.status, durationMs: res.ttfbMs };
-
-  if (response.status >= 400 || !response.body) {
-    const text = await response.text().catch(() => "");
-    provider.pool.report(target, outcome);
-    const error = provider.adapter.error(response.status, text, response.headers);
-    provider.onError(target, error);
-    return { ok: false, error };
-  }
-
+  const answer = await sendHttp(
+    provider,
+    target,
+    () => provider.adapter.chatRequest(request, provider.endpoint(request.model), provider.credential(target)),
+    input.timeouts,
+    input.signal,
+  );
+  if (!answer.ok) return answer;
   if (!request.stream) {
-    let body: unknown;
-    try {
-      body = JSON.parse(await response.text());
-    } catch (err) {
-      provider.pool.report(target, { kind: "reset", durationMs: res.ttfbMs, message: "unreadable response body" });
-      return { ok: false, error: { kind: "reset", status: response.status, message: `unreadable response body: ${String(err)}` } };
-    }
-    provider.pool.report(target, outcome);
-    provider.onSuccess(target);
-    try {
-      return { ok: true, response: provider.adapter.chatResponse(body, request), ttfbMs: res.ttfbMs };
-    } catch (err) {
-      return { ok: false, error: { kind: "server", status: 502, message: `provider answer not understood: ${err instanceof Error ? err.message : String(err)}` } };
-    }
+    const r = await readJsonAnswer(provider, target, answer, (body) => provider.adapter.chatResponse(body, request));
+    return r.ok ? { ok: true, response: r.value, ttfbMs: r.ttfbMs } : r;
   }
 
+  const res = answer;
+  const response = res.response as Response & { body: ReadableStream<Uint8Array> };
+  const outcome: AttemptOutcome = { kind: "response", status: response.status, durationMs: res.ttfbMs };
   // The key is counted busy until the stream ends; report() uncounts the selection.
   target.begin();
   provider.pool.report(target, outcome);
