@@ -214,6 +214,7 @@ export const PolicyInput = z.strictObject({
 
 // ---------------------------------------------------------------- stored shapes
 
+/** In dependency order: every kind comes after the kinds it refers to (policies, which may point at any, last). */
 export const KINDS = [
   "teams",
   "upstreams",

@@ -13,20 +13,8 @@ export type Op =
   | { action: "create" | "update"; kind: Kind; id: string; label: string; data: EntityData<Kind> }
   | { action: "delete"; kind: Kind; id: string; label: string };
 
-const WRITE_ORDER: Kind[] = [
-  "teams",
-  "upstreams",
-  "services",
-  "routes",
-  "applications",
-  "credentials",
-  "subscriptions",
-  "providers",
-  "virtual_models",
-  "model_overrides",
-  // Last: a policy may point at any team, service, route or application above.
-  "policies",
-];
+/** KINDS lists every kind after the kinds it refers to, so it is the order of creation. */
+const WRITE_ORDER: readonly Kind[] = KINDS;
 const EARLY_DELETES: Kind[] = ["policies", "subscriptions", "credentials"];
 const LATE_DELETES: Kind[] = ["routes", "services", "applications", "upstreams", "virtual_models", "providers", "model_overrides", "teams"];
 
@@ -135,7 +123,7 @@ function labelOf(kind: Kind, key: string): string {
 export function planChanges(desired: Desired, current: Entities): Op[] {
   const existing = identityKeys(current);
   const ops: Op[] = [];
-  const each = <R>(kinds: Kind[], fn: <K extends Kind>(kind: K) => R[]): void => {
+  const each = <R>(kinds: readonly Kind[], fn: <K extends Kind>(kind: K) => R[]): void => {
     for (const kind of kinds) ops.push(...(fn(kind) as Op[]));
   };
   each(EARLY_DELETES, (kind) => deletes(kind, desired[kind], existing[kind]));
