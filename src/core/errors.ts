@@ -26,6 +26,14 @@ export const ERROR_STATUS = {
   client_closed_request: 499,
   /** A rate_limit policy refused the request (Retry-After and RateLimit-* say when to come back). */
   rate_limited: 429,
+  /** A token_limit policy's tokens for the period are used up. */
+  token_quota_exceeded: 429,
+  /** A budget policy's hard limit in money is reached. */
+  budget_exceeded: 402,
+  /** A guardrail policy matched the prompt (400) or the completion. */
+  guardrail_violation: 400,
+  /** The request does not match the route's OpenAPI description (details name the failing paths). */
+  request_validation_failed: 400,
   // AI gateway
   model_not_found: 404,
   context_length_exceeded: 400,
@@ -44,6 +52,10 @@ export const ERROR_STATUS = {
   /** A subscription action that its current status does not allow (e.g. approving a revoked one). */
   invalid_transition: 409,
   admin_unauthorized: 401,
+  /** Authenticated, but the caller's roles do not allow this admin action. */
+  forbidden: 403,
+  /** Wrong user name or password. */
+  invalid_login: 401,
   config_invalid: 400,
   /** DB-less mode: the configuration file is the source of truth, the admin API is read-only. */
   config_managed: 409,

@@ -1,3 +1,4 @@
+import type { Policy } from "../policies/policy.ts";
 import type { CallRecord } from "../telemetry/call-record.ts";
 import type { CompiledRoute } from "../snapshot/snapshot.ts";
 
@@ -22,6 +23,20 @@ export interface RequestContext {
   /** The calling application's name, for routing conditions (`app.name`). */
   applicationName: string | undefined;
   credentialId: string | undefined;
+  /** The team the calling application belongs to (per-team quotas and budgets). */
+  applicationTeamId?: string | undefined;
+  /**
+   * The policy chain this request follows (the route's, or the calling
+   * application's once authentication named it); set before the request is
+   * proxied or handed to the AI endpoints, which call the later hooks.
+   */
+  policies?: readonly Policy[];
+  /**
+   * The request body once a policy has read it (see buffered-body.ts); when
+   * set, it is what the upstream or the AI endpoint gets instead of req.body,
+   * so a policy may also replace it (masking).
+   */
+  body?: Uint8Array;
   /** Request headers that must not reach the upstream (e.g. the credential). */
   dropHeaders: Set<string> | undefined;
   /**

@@ -107,6 +107,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
           chain = route.applicationPolicies.get(ctx.applicationId) ?? chain;
         }
       }
+      ctx.policies = chain;
       if (route.service.service.kind === "ai") return await handleAi(ctx, route, snap.ai, hooks);
       return await proxyRequest(ctx, route, hooks);
     } catch (err) {

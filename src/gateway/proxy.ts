@@ -36,10 +36,12 @@ export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, ho
   const svc = route.service.service;
   const mayRetry = route.retry.attempts > 1 || route.fallbacks.length > 0;
   const bodyLimit = Math.min(svc.max_request_body_bytes, ctx.maxRequestBodyBytes ?? Number.POSITIVE_INFINITY);
-  const body = await prepareBody(ctx.req, bodyLimit, mayRetry);
+  const body = await prepareBody(ctx.req, bodyLimit, mayRetry, ctx.body);
   if (body instanceof WaygateError) return fail(ctx, hooks, { error: body });
 
   const headers = forwardableHeaders(ctx.req.headers, ctx.dropHeaders);
+  // A body a policy rewrote has its own length; the client's figure no longer holds.
+  if (ctx.body !== undefined) headers.delete("content-length");
   // Header policies' additions; before the gateway's own X-Forwarded-* / X-Request-Id, which they cannot override.
   if (ctx.extraHeaders) for (const [name, value] of ctx.extraHeaders) headers.append(name, value);
   addForwardedHeaders(headers, {

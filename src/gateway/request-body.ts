@@ -25,7 +25,14 @@ function tooLarge(limit: number): WaygateError {
 
 const NO_BODY: PreparedBody = { body: null, replayable: true, bytes: () => 0, overLimit: () => false };
 
-export async function prepareBody(req: Request, limit: number, mayRetry: boolean): Promise<PreparedBody | WaygateError> {
+export async function prepareBody(req: Request, limit: number, mayRetry: boolean, buffered?: Uint8Array): Promise<PreparedBody | WaygateError> {
+  // A policy already read (and maybe rewrote) the body; send exactly those bytes.
+  if (buffered !== undefined) {
+    if (buffered.byteLength === 0) return NO_BODY;
+    if (buffered.byteLength > limit) return tooLarge(limit);
+    const copy = buffered.slice().buffer;
+    return { body: copy, replayable: true, bytes: () => copy.byteLength, overLimit: () => false };
+  }
   const declared = req.headers.get("content-length");
   const length = declared !== null ? Number(declared) : undefined;
   if (length !== undefined && (!Number.isFinite(length) || length < 0)) {

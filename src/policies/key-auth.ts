@@ -36,6 +36,7 @@ export function keyAuthPolicy(serviceId: string, hideCredentials: boolean): Poli
       ctx.applicationId = entry.applicationId;
       ctx.applicationName = entry.applicationName;
       ctx.credentialId = entry.credentialId;
+      ctx.applicationTeamId = entry.applicationTeamId;
       ctx.record.application_id = entry.applicationId;
       ctx.record.credential_id = entry.credentialId;
       const status = snapshot.subscriptions.get(`${entry.applicationId}:${serviceId}`);

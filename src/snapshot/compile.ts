@@ -77,13 +77,14 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
     }
   }
 
-  const appNames = new Map(set.applications.map((a) => [a.id, a.name] as const));
+  const apps = new Map(set.applications.map((a) => [a.id, a] as const));
   const credentials = new Map<string, CredentialEntry>();
   for (const c of set.credentials) {
     credentials.set(c.key_hash, {
       credentialId: c.id,
       applicationId: c.application_id,
-      applicationName: appNames.get(c.application_id) ?? "",
+      applicationName: apps.get(c.application_id)?.name ?? "",
+      applicationTeamId: apps.get(c.application_id)?.team_id,
       enabled: c.enabled,
       expiresAt: c.expires_at ? Date.parse(c.expires_at) : undefined,
     });

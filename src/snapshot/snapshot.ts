@@ -40,6 +40,8 @@ export interface CredentialEntry {
   credentialId: string;
   applicationId: string;
   applicationName: string;
+  /** The application's team, if it has one. */
+  applicationTeamId: string | undefined;
   enabled: boolean;
   /** Epoch ms, or undefined for keys that never expire. */
   expiresAt: number | undefined;

@@ -7,6 +7,7 @@
  * global revision; gateways watch that revision and recompile.
  */
 import type { EntityMap, EntitySet, Kind } from "../config/entities.ts";
+import type { Driver } from "./sql/driver.ts";
 
 export interface ListQuery {
   /** Page size, 1..1000 (default 100). */
@@ -43,6 +44,12 @@ export interface StoreOps {
 
 export interface Store extends StoreOps {
   readonly dialect: "sqlite" | "postgres";
+  /**
+   * The database under the store, for tables outside the configuration
+   * model (users, sessions, the audit log, budget alerts): their writes do
+   * not bump the revision, since the data plane does not compile them.
+   */
+  readonly db: Driver;
   /** Apply pending migrations. Idempotent. */
   migrate(): Promise<number[]>;
   /** All writes inside run in one database transaction and bump the revision once. */

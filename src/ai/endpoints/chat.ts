@@ -11,8 +11,10 @@ import { executeChat } from "../runtime/execute.ts";
 import type { AiRuntime } from "../runtime/ai-runtime.ts";
 import { planRoute } from "../runtime/route-plan.ts";
 import { pumpStream } from "../runtime/stream-pump.ts";
-import type { ChatRequest, ChatResponse, Usage } from "../types.ts";
+import type { ChatRequest, ChatResponse, ChatStreamEvent, Usage } from "../types.ts";
+import { WaygateError } from "../../core/errors.ts";
 import { clientFailure, failCall } from "./errors.ts";
+import { chatRequestHooks, chatResponseHooks, chatStreamFilter, consumedHooks } from "./policy-hooks.ts";
 import { readJson } from "./read-json.ts";
 import { UsageMeter } from "./usage-meter.ts";
 
@@ -29,15 +31,17 @@ export async function handleChat(input: ChatEndpointInput): Promise<Response> {
   const { ctx, ai, dialect, hooks } = input;
   const fail = failCall(ctx, hooks, dialect);
 
-  const body = await readJson(ctx.req, input.bodyLimit);
+  const body = await readJson(ctx.req, input.bodyLimit, ctx.body);
   if (!body.ok) return fail(body.status, body.status === 413 ? "payload_too_large" : "bad_request", body.message);
   ctx.record.request_bytes = body.bytes;
   const parsed = dialect.parseChat(body.value);
   if (!parsed.ok) return fail(400, "bad_request", parsed.error.message, parsed.error.param);
-  const request = parsed.request;
-  const requested = request.model;
-  const fields = emptyAiFields(dialect.name, requested, request.stream);
+  const requested = parsed.request.model;
+  const fields = emptyAiFields(dialect.name, requested, parsed.request.stream);
   ctx.record.ai = fields;
+  const checked = chatRequestHooks(ctx, parsed.request);
+  if (checked instanceof WaygateError) return fail(checked.status, checked.code, checked.message);
+  const request = checked;
 
   const resolved = ai.resolve(requested, input.teamId);
   if (!resolved) return fail(404, "model_not_found", `the model ${requested} does not exist or you do not have access to it`, "model");
@@ -70,12 +74,17 @@ export async function handleChat(input: ChatEndpointInput): Promise<Response> {
   ctx.record.target = result.provider.name;
   const meter = new UsageMeter(ai, result.provider, result.model, result.value.request);
 
+  const consumed = () => consumedHooks(ctx, { provider: result.provider.name, model: result.model, usage: meter.usage(), costUsd: fields.cost_usd });
+
   if ("response" in result.value) {
     const res = result.value.response;
     meter.fromResponse(res);
     meter.record(fields, res.choices[0]?.finishReason ?? null);
+    consumed();
+    const answer = chatResponseHooks(ctx, res);
+    if (answer instanceof WaygateError) return fail(answer.status, answer.code, answer.message);
     ctx.record.status = 200;
-    const out = JSON.stringify(dialect.renderChat(withUsage(res, meter.usage()), requested));
+    const out = JSON.stringify(dialect.renderChat(withUsage(answer, meter.usage()), requested));
     ctx.record.response_bytes = out.length;
     const headers = new Headers({ "content-type": "application/json", "x-request-id": ctx.requestId, "x-waygate-provider": result.provider.name });
     hooks.decorate(ctx, headers);
@@ -94,10 +103,12 @@ export async function handleChat(input: ChatEndpointInput): Promise<Response> {
     "x-waygate-provider": result.provider.name,
   });
   hooks.decorate(ctx, headers);
+  const filter = chatStreamFilter(ctx);
   const body$ = pumpStream({
     stream,
     encoder,
     idleMs: result.provider.provider.timeouts.idle_ms,
+    ...(filter ? { filter: { push: (ev) => refusal(filter.push(ev)), flush: () => refusal(filter.flush()) } } : {}),
     observe(ev) {
       meter.observe(ev);
       if (ev.type === "finish" && ev.choice === 0) finish = ev.reason;
@@ -110,14 +121,21 @@ export async function handleChat(input: ChatEndpointInput): Promise<Response> {
       } else {
         result.target.end();
         if (end.kind === "cancelled") ctx.record.error_code = "client_closed_request";
+        if (end.kind === "refused") ctx.record.error_code = end.code;
       }
       const extra = meter.streamEnded(request.includeUsage ?? false);
       meter.record(fields, finish);
+      consumed();
       hooks.finish(ctx);
       return extra;
     },
   });
   return new Response(body$, { status: 200, headers });
+}
+
+/** A filter's WaygateError as the pump's plain refusal. */
+function refusal(out: ChatStreamEvent[] | WaygateError): ChatStreamEvent[] | { code: string; message: string } {
+  return out instanceof WaygateError ? { code: out.code, message: out.message } : out;
 }
 
 function withUsage(res: ChatResponse, usage: Usage): ChatResponse {

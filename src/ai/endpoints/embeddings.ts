@@ -10,6 +10,7 @@ import { readJsonAnswer, sendHttp } from "../runtime/send-http.ts";
 import { planRoute } from "../runtime/route-plan.ts";
 import type { EmbeddingsRequest, EmbeddingsResponse } from "../types.ts";
 import { clientFailure, failCall } from "./errors.ts";
+import { consumedHooks } from "./policy-hooks.ts";
 import { readJson } from "./read-json.ts";
 
 export async function handleEmbeddings(
@@ -21,7 +22,7 @@ export async function handleEmbeddings(
   bodyLimit: number,
 ): Promise<Response> {
   const fail = failCall(ctx, hooks, errors);
-  const body = await readJson(ctx.req, bodyLimit);
+  const body = await readJson(ctx.req, bodyLimit, ctx.body);
   if (!body.ok) return fail(body.status, body.status === 413 ? "payload_too_large" : "bad_request", body.message);
   const parsed = parseEmbeddings(body.value);
   if (!parsed.ok) return fail(400, "bad_request", parsed.error.message, parsed.error.param);
@@ -63,6 +64,7 @@ export async function handleEmbeddings(
   fields.input_tokens = usage.inputTokens;
   fields.tokens_estimated = usage.estimated === true;
   fields.cost_usd = ai.cost(result.provider, result.model, { inputTokens: usage.inputTokens, outputTokens: 0 });
+  consumedHooks(ctx, { provider: result.provider.name, model: result.model, usage: { inputTokens: usage.inputTokens, outputTokens: 0, ...(usage.estimated ? { estimated: true } : {}) }, costUsd: fields.cost_usd });
   ctx.record.status = 200;
   const out = JSON.stringify(renderEmbeddings(result.value, request.model, request.encodingFormat ?? "float"));
   ctx.record.response_bytes = out.length;

@@ -12,7 +12,18 @@ import type { DecodedStreamItem } from "../provider.ts";
 import type { ChatStreamEvent, ProviderError } from "../types.ts";
 import type { StartedStream } from "./send.ts";
 
-export type StreamEnd = { kind: "complete" } | { kind: "failed"; error: ProviderError } | { kind: "cancelled" };
+export type StreamEnd =
+  | { kind: "complete" }
+  | { kind: "failed"; error: ProviderError }
+  | { kind: "cancelled" }
+  /** A policy's stream filter refused the answer (e.g. a guardrail on the completion). */
+  | { kind: "refused"; code: string; message: string };
+
+/** A policy filter between decoding and encoding (see ChatStreamFilter); errors end the stream as `refused`. */
+export interface PumpFilter {
+  push(ev: ChatStreamEvent): ChatStreamEvent[] | { code: string; message: string };
+  flush(): ChatStreamEvent[] | { code: string; message: string };
+}
 
 export interface PumpOptions {
   stream: StartedStream;
@@ -20,6 +31,8 @@ export interface PumpOptions {
   idleMs: number;
   /** Sees every unified event before it is encoded (usage, finish reasons, text for estimates). */
   observe(ev: ChatStreamEvent): void;
+  /** Sees observed events before they are encoded and may hold back, rewrite or refuse them. */
+  filter?: PumpFilter;
   /** Called once at the end; may return events to send before the stream closes (e.g. an estimated usage). */
   finish(end: StreamEnd): ChatStreamEvent[];
 }
@@ -34,19 +47,27 @@ export function pumpStream(opts: PumpOptions): ReadableStream<Uint8Array> {
   let idleFired = false;
   let timer: Timer | undefined;
 
-  const close = (controller: ReadableStreamDefaultController<Uint8Array>, end: StreamEnd) => {
+  const close = (controller: ReadableStreamDefaultController<Uint8Array>, end: StreamEnd): void => {
     if (closed) return;
     closed = true;
     if (timer) clearTimeout(timer);
     let text = "";
+    // What a filter still holds back belongs before the end; a refusal at this point still ends the stream.
+    if (end.kind === "complete" && opts.filter) {
+      const held = opts.filter.flush();
+      if (Array.isArray(held)) for (const ev of held) text += opts.encoder.event(ev);
+      else end = { kind: "refused", code: held.code, message: held.message };
+    }
     for (const ev of opts.finish(end)) text += opts.encoder.event(ev);
-    text += end.kind === "failed" ? opts.encoder.error(errorCode(end.error), end.error.message) : opts.encoder.done();
+    if (end.kind === "failed") text += opts.encoder.error(errorCode(end.error), end.error.message);
+    else if (end.kind === "refused") text += opts.encoder.error(end.code, end.message);
+    else text += opts.encoder.done();
     controller.enqueue(encoder.encode(text));
     controller.close();
   };
 
-  /** Encodes pending items; returns the failure an in-stream error item announces, if any. */
-  const drain = (): { text: string; error?: ProviderError } => {
+  /** Encodes pending items; returns the failure an in-stream error item announces, or a filter's refusal, if any. */
+  const drain = (): { text: string; error?: ProviderError; refused?: { code: string; message: string } } => {
     let text = "";
     for (const item of pending) {
       if (item.type === "error") {
@@ -54,7 +75,16 @@ export function pumpStream(opts: PumpOptions): ReadableStream<Uint8Array> {
         return { text, error: item.error };
       }
       opts.observe(item);
-      text += opts.encoder.event(item);
+      if (!opts.filter) {
+        text += opts.encoder.event(item);
+        continue;
+      }
+      const out = opts.filter.push(item);
+      if (!Array.isArray(out)) {
+        pending = [];
+        return { text, refused: out };
+      }
+      for (const ev of out) text += opts.encoder.event(ev);
     }
     pending = [];
     return { text };
@@ -64,11 +94,16 @@ export function pumpStream(opts: PumpOptions): ReadableStream<Uint8Array> {
     {
       async pull(controller) {
         for (;;) {
-          const { text, error } = drain();
+          const { text, error, refused } = drain();
           if (text) controller.enqueue(encoder.encode(text));
           if (error) {
             void stream.reader.cancel().catch(() => {});
             return close(controller, { kind: "failed", error });
+          }
+          if (refused) {
+            stream.abort.abort();
+            void stream.reader.cancel().catch(() => {});
+            return close(controller, { kind: "refused", ...refused });
           }
           if (upstreamDone) return close(controller, { kind: "complete" });
           if (text) return;

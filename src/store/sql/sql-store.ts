@@ -34,6 +34,10 @@ export class SqlStore implements Store {
     this.dialect = driver.dialect.name;
   }
 
+  get db(): Driver {
+    return this.driver;
+  }
+
   migrate(): Promise<number[]> {
     return runMigrations(this.driver);
   }
