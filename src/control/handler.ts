@@ -13,6 +13,8 @@ import { readRotateBody, rotateCredential } from "./credential-rotation.ts";
 import { fail, json, readJson } from "./http.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { createEntity, deleteEntity, getEntity, listEntities, patchEntity, replaceEntity, type Result, type WriteContext } from "./resources.ts";
+import { ADMIN_EXTENSIONS, type AdminServices } from "./extensions.ts";
+import { ALL_TEAMS, type TeamScope } from "./scope.ts";
 import { applySubscriptionAction, isSubscriptionAction } from "./subscription-actions.ts";
 import { VERSION } from "./version.ts";
 import type { PolicyKindLookup } from "../policies/registry.ts";
@@ -27,6 +29,8 @@ export interface AdminHandlerOptions {
   secrets?: SecretBox;
   /** Policy kinds to validate `policies` documents against; the built-in registry by default. */
   policyKinds?: PolicyKindLookup;
+  /** What the extension endpoints (src/control/extensions.ts) need. */
+  services?: AdminServices;
 }
 
 export type AdminHandler = (req: Request) => Promise<Response>;
@@ -63,9 +67,11 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
     ...(opts.policyKinds ? { policyKinds: opts.policyKinds } : {}),
   };
 
-  async function route(req: Request, url: URL): Promise<Result> {
+  async function route(req: Request, url: URL, scope: TeamScope): Promise<Result | Response> {
     const segments = url.pathname.replace(/\/+$/, "").split("/").slice(2).map(decodeSegment);
     const [first, second, third, ...more] = segments;
+    const extension = first !== undefined && Object.hasOwn(ADMIN_EXTENSIONS, first) ? ADMIN_EXTENSIONS[first] : undefined;
+    if (extension) return extension({ req, url, rest: segments.slice(1), scope, store: opts.store, services: opts.services ?? {} });
     if (first === undefined || more.length > 0) throw notFound(url);
     if (third !== undefined) {
       if (second === undefined) throw notFound(url);
@@ -126,7 +132,11 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
         });
       }
       if (url.pathname !== "/admin" && !url.pathname.startsWith("/admin/")) throw notFound(url);
-      const result = await route(req, url);
+      const result = await route(req, url, ALL_TEAMS);
+      if (result instanceof Response) {
+        result.headers.set("x-request-id", requestId);
+        return result;
+      }
       return json(result.body, result.status, requestId);
     } catch (err) {
       if (err instanceof MethodNotAllowed) return fail(err, requestId, { allow: err.allow.join(", ") });

@@ -1,0 +1,31 @@
+/**
+ * Admin endpoints beyond entity CRUD, each in its own module, mounted by
+ * the first path segment after /admin (e.g. /admin/calls/…) in the list at
+ * the bottom. The handler authenticates the caller first and passes the
+ * teams it may see; every extension filters what it returns by that scope.
+ */
+import type { Store } from "../store/store.ts";
+import type { Result } from "./resources.ts";
+import type { TeamScope } from "./scope.ts";
+
+/**
+ * What extensions may need besides the store; filled in by `waygate serve`.
+ * Each extension adds its own optional field and answers 503/404 without it.
+ */
+export interface AdminServices {}
+
+export interface AdminCall {
+  req: Request;
+  url: URL;
+  /** Decoded path segments after the mount segment (`/admin/calls/x/y` → ["x", "y"]). */
+  rest: readonly string[];
+  scope: TeamScope;
+  store: Store;
+  services: AdminServices;
+}
+
+/** A JSON result, or a ready Response for other media types (NDJSON, CSV exports). */
+export type AdminRoute = (call: AdminCall) => Promise<Result | Response>;
+
+/** Mount segment → route. */
+export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {};
