@@ -54,8 +54,10 @@ export interface AiPolicyHooks {
 /**
  * Sits between the provider's decoded events and the client's encoder. It
  * may hold text back (e.g. until a match across chunk boundaries is ruled
- * out) and release it later; returning a WaygateError ends the stream with
- * an error event in the client's format.
+ * out) and release it later — but before it passes on that choice's
+ * `finish` event, since clients stop reading a choice at its finish;
+ * returning a WaygateError ends the stream with an error event in the
+ * client's format.
  */
 export interface ChatStreamFilter {
   push(event: ChatStreamEvent): ChatStreamEvent[] | WaygateError;

@@ -171,3 +171,71 @@ test("a head that already holds the whole stream is sent without reading upstrea
   expect(await readAll(body)).toBe("T:all\nE:finish\nDONE\n");
   expect(u.state.reads).toBe(0);
 });
+
+/** Holds text back until a chunk ends with a space (or the choice finishes), upper-cases it, and refuses any text containing "bad". */
+function holdingFilter() {
+  let held = "";
+  return {
+    push(ev: ChatStreamEvent): ChatStreamEvent[] | { code: string; message: string } {
+      if (ev.type === "finish" && held) {
+        const out: ChatStreamEvent[] = [{ type: "text", choice: 0, text: held.toUpperCase() }, ev];
+        held = "";
+        return out;
+      }
+      if (ev.type !== "text") return [ev];
+      held += ev.text;
+      if (held.includes("bad")) return { code: "guardrail_violation", message: "blocked" };
+      if (!held.endsWith(" ")) return [];
+      const out: ChatStreamEvent[] = [{ type: "text", choice: 0, text: held.toUpperCase() }];
+      held = "";
+      return out;
+    },
+    flush(): ChatStreamEvent[] | { code: string; message: string } {
+      if (held.includes("bad")) return { code: "guardrail_violation", message: "blocked at the end" };
+      return held ? [{ type: "text", choice: 0, text: held.toUpperCase() }] : [];
+    },
+  };
+}
+
+function filtered(u: ReturnType<typeof upstream>) {
+  const ends: StreamEnd[] = [];
+  const seen: ChatStreamEvent[] = [];
+  const stream: StartedStream = { head: [], reader: u.reader, decoder: u.decoder, abort: u.abort, finished: false };
+  const body = pumpStream({ stream, encoder, idleMs: 5000, filter: holdingFilter(), observe: (ev) => void seen.push(ev), finish: (e) => (ends.push(e), []) });
+  return { body, ends, seen };
+}
+
+test("a filter may hold text back and release it later, before the choice's finish", async () => {
+  const u = upstream(["ab", "c ", "de", "f"]);
+  const p = filtered(u);
+  expect(await readAll(p.body)).toBe("T:ABC \nT:DEF\nE:finish\nDONE\n");
+  expect(p.ends).toEqual([{ kind: "complete" }]);
+  // The meter sees what the provider sent, not what the filter let through.
+  expect(p.seen.filter((e) => e.type === "text").map((e) => (e.type === "text" ? e.text : ""))).toEqual(["ab", "c ", "de", "f"]);
+});
+
+test("a filter's refusal mid-stream ends it with an error event and aborts the upstream", async () => {
+  const u = upstream(["ok ", "ba", "d ", "never"]);
+  const p = filtered(u);
+  expect(await readAll(p.body)).toBe("T:OK \nERR:guardrail_violation:blocked\n");
+  expect(p.ends).toEqual([{ kind: "refused", code: "guardrail_violation", message: "blocked" }]);
+  expect(u.abort.signal.aborted).toBe(true);
+  expect(u.state.reads).toBeLessThan(4);
+});
+
+test("a refusal when the filter is flushed at the end still ends the stream with an error, not done", async () => {
+  const u = upstream(["fine ", "ba"]);
+  const stream: StartedStream = { head: [], reader: u.reader, decoder: u.decoder, abort: u.abort, finished: false };
+  const ends: StreamEnd[] = [];
+  const f = holdingFilter();
+  const body = pumpStream({
+    stream,
+    encoder,
+    idleMs: 5000,
+    filter: { push: f.push, flush: () => ({ code: "guardrail_violation", message: "blocked at the end" }) },
+    observe() {},
+    finish: (e) => (ends.push(e), []),
+  });
+  expect(await readAll(body)).toBe("T:FINE \nT:BA\nE:finish\nERR:guardrail_violation:blocked at the end\n");
+  expect(ends).toEqual([{ kind: "refused", code: "guardrail_violation", message: "blocked at the end" }]);
+});
