@@ -77,7 +77,12 @@ test("no body reads as empty bytes", async () => {
   expect(((await bufferedBody(ctx)) as Uint8Array).byteLength).toBe(0);
 });
 
-const request: ChatRequest = { model: "m", messages: [{ role: "user", content: "hi" }], stream: false };
+const userText = (text: string): ChatRequest["messages"][number] => ({ role: "user", content: [{ type: "text", text }] });
+const firstText = (r: ChatRequest): string => {
+  const part = r.messages[0]?.content[0];
+  return part?.type === "text" ? part.text : "";
+};
+const request: ChatRequest = { model: "m", messages: [userText("hi")], stream: false };
 
 test("chat request hooks run in chain order, each seeing the previous one's rewrite; a refusal stops the rest", () => {
   const seen: string[] = [];
@@ -85,14 +90,14 @@ test("chat request hooks run in chain order, each seeing the previous one's rewr
     name: tag,
     ai: {
       chatRequest(_ctx, r) {
-        seen.push(`${tag}:${String(r.messages[0]?.content)}`);
-        return { ...r, messages: [{ role: "user", content: `${String(r.messages[0]?.content)}+${tag}` }] };
+        seen.push(`${tag}:${firstText(r)}`);
+        return { ...r, messages: [userText(`${firstText(r)}+${tag}`)] };
       },
     },
   });
   const out = chatRequestHooks(context(new Request("http://h/"), [rewrite("a"), { name: "plain" }, rewrite("b")]), request);
   expect(seen).toEqual(["a:hi", "b:hi+a"]);
-  expect((out as ChatRequest).messages[0]?.content).toBe("hi+a+b");
+  expect(firstText(out as ChatRequest)).toBe("hi+a+b");
 
   const refuse: Policy = { name: "no", ai: { chatRequest: () => new WaygateError("guardrail_violation", "no") } };
   seen.length = 0;
@@ -106,7 +111,7 @@ test("chat response hooks may rewrite or refuse a whole answer", () => {
     id: "x",
     model: "m",
     created: 0,
-    choices: [{ index: 0, message: { role: "assistant", content: "secret" }, finishReason: "stop" }],
+    choices: [{ index: 0, message: { content: "secret" }, finishReason: "stop" }],
   };
   const mask: Policy = {
     name: "mask",
