@@ -5,6 +5,9 @@
  */
 export interface CallRecord {
   request_id: string;
+  /** W3C trace context: the trace this call belongs to and the gateway's span in it (null when not traced). */
+  trace_id: string | null;
+  span_id: string | null;
   /** Epoch ms when the request arrived. */
   ts: number;
   method: string;
@@ -33,6 +36,19 @@ export interface CallRecord {
   response_bytes: number;
   /** AI calls only (null otherwise). */
   ai: AiCallFields | null;
+  /** Request and response bodies, when the service or route captures them (already masked and capped). */
+  bodies: CapturedBodies | null;
+}
+
+/** What body capture keeps of one call; credential headers are already redacted. */
+export interface CapturedBodies {
+  request_headers: Record<string, string>;
+  request_body: string | null;
+  response_headers: Record<string, string>;
+  /** For streamed AI answers, the assembled text. */
+  response_body: string | null;
+  /** Whether either body was cut at the capture limit. */
+  truncated: boolean;
 }
 
 export interface AiCallFields {
@@ -79,6 +95,8 @@ export function emptyAiFields(endpoint: string, requestedModel: string, stream: 
 export function emptyRecord(requestId: string, ts: number, method: string, host: string, path: string, clientIp: string): CallRecord {
   return {
     request_id: requestId,
+    trace_id: null,
+    span_id: null,
     ts,
     method,
     host,
@@ -102,5 +120,6 @@ export function emptyRecord(requestId: string, ts: number, method: string, host:
     request_bytes: 0,
     response_bytes: 0,
     ai: null,
+    bodies: null,
   };
 }
