@@ -5,7 +5,7 @@
  * text; ids outside that vocabulary are a 400. `input_type` is accepted as
  * an extension and passed to providers that take a task hint.
  */
-import { decode } from "gpt-tokenizer/encoding/cl100k_base";
+import { createRequire } from "node:module";
 import { z } from "zod";
 import type { DialectParseError } from "../dialect.ts";
 import type { EmbeddingsRequest, EmbeddingsResponse } from "../types.ts";
@@ -30,6 +30,17 @@ const embeddingsBodySchema = z.object({
 });
 
 export type ParsedEmbeddings = { ok: true; request: EmbeddingsRequest } | { ok: false; error: DialectParseError };
+
+type Cl100k = typeof import("gpt-tokenizer/encoding/cl100k_base");
+
+// The encoding's tables cost tens of megabytes; token-array inputs are rare, so it loads on the first one.
+const load = createRequire(import.meta.url);
+let cl100k: Cl100k | undefined;
+
+function decode(ids: number[]): string {
+  cl100k ??= load("gpt-tokenizer/encoding/cl100k_base") as Cl100k;
+  return cl100k.decode(ids);
+}
 
 function decodeTokens(ids: number[], param: string): string | DialectParseError {
   try {
