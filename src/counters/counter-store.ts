@@ -12,6 +12,13 @@
  * Memory bound: a key holds at most `limit` entries (each admitted hit costs
  * at least 1 and refused hits are not stored), and a key whose newest entry
  * has left its window is dropped, so memory is O(active keys × limit).
+ *
+ * Besides the sliding log, a store keeps plain integer totals for fixed
+ * windows (token quotas, budgets): `add` is one atomic increment, so
+ * concurrent adds from any number of nodes never lose an update. The caller
+ * puts the window in the key (e.g. the calendar minute) and gives a time to
+ * live past the window's end; amounts are integers so sums stay exact
+ * (money is counted in micro-dollars).
  */
 export interface HitResult {
   allowed: boolean;
@@ -34,5 +41,20 @@ export interface CounterStore {
    * refused with retryAfterMs = windowMs.
    */
   hit(key: string, windowMs: number, limit: number, cost?: number): Promise<HitResult>;
+  /**
+   * Adds `amount` (a safe integer, possibly negative or 0) to the total under
+   * `key` and returns the new total. A new key starts at 0 and is dropped
+   * `ttlMs` after the add that created it; later adds keep that deadline.
+   * Rejects with a RangeError for a non-integer amount or a ttlMs below 1.
+   */
+  add(key: string, amount: number, ttlMs: number): Promise<number>;
+  /** The total under `key`: 0 when it was never added to or has expired. */
+  get(key: string): Promise<number>;
   close(): Promise<void>;
+}
+
+/** The argument check every backend applies to add(), so both reject the same inputs. */
+export function checkAdd(amount: number, ttlMs: number): void {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`counter amounts are safe integers, got ${amount}`);
+  if (!Number.isFinite(ttlMs) || ttlMs < 1) throw new RangeError(`a counter's time to live is at least 1 ms, got ${ttlMs}`);
 }

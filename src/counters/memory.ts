@@ -1,11 +1,12 @@
 /**
- * In-process counters: one SlidingLog per key, updated synchronously, so a
- * hit is atomic on this node without locks. Exact for one gateway node;
- * a cluster needs the Redis backend.
+ * In-process counters: one SlidingLog per key and one total per fixed-window
+ * key, updated synchronously, so a hit or an add is atomic on this node
+ * without locks. Exact for one gateway node; a cluster needs the Redis
+ * backend.
  */
 import type { Clock } from "../core/clock.ts";
 import { systemClock } from "../core/clock.ts";
-import type { CounterStore, HitResult } from "./counter-store.ts";
+import { type CounterStore, type HitResult, checkAdd } from "./counter-store.ts";
 import { SlidingLog } from "./sliding-log.ts";
 
 export interface MemoryCounterOptions {
@@ -19,9 +20,15 @@ interface Entry {
   windowMs: number;
 }
 
+interface Total {
+  value: number;
+  expiresAt: number;
+}
+
 export class MemoryCounterStore implements CounterStore {
   readonly backend = "memory";
   private readonly keys = new Map<string, Entry>();
+  private readonly totals = new Map<string, Total>();
   private readonly clock: Clock;
   private readonly sweepIntervalMs: number;
   private lastSweep: number;
@@ -51,21 +58,57 @@ export class MemoryCounterStore implements CounterStore {
     return result;
   }
 
-  /** Drops keys whose every hit has left the window. */
+  add(key: string, amount: number, ttlMs: number): Promise<number> {
+    try {
+      return Promise.resolve(this.addSync(key, amount, ttlMs));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  addSync(key: string, amount: number, ttlMs: number): number {
+    checkAdd(amount, ttlMs);
+    const now = this.clock.now();
+    if (now - this.lastSweep >= this.sweepIntervalMs) this.sweep(now);
+    const total = this.liveTotal(key, now);
+    if (total) {
+      total.value += amount;
+      return total.value;
+    }
+    this.totals.set(key, { value: amount, expiresAt: now + ttlMs });
+    return amount;
+  }
+
+  get(key: string): Promise<number> {
+    return Promise.resolve(this.liveTotal(key, this.clock.now())?.value ?? 0);
+  }
+
+  private liveTotal(key: string, now: number): Total | undefined {
+    const total = this.totals.get(key);
+    if (!total || total.expiresAt > now) return total;
+    this.totals.delete(key);
+    return undefined;
+  }
+
+  /** Drops keys whose every hit has left the window, and expired totals. */
   sweep(now = this.clock.now()): void {
     this.lastSweep = now;
     for (const [key, entry] of this.keys) {
       if (entry.log.newest() + entry.windowMs <= now) this.keys.delete(key);
     }
+    for (const [key, total] of this.totals) {
+      if (total.expiresAt <= now) this.totals.delete(key);
+    }
   }
 
-  /** Keys currently held (for tests and gauges). */
+  /** Keys currently held, sliding logs and totals (for tests and gauges). */
   get size(): number {
-    return this.keys.size;
+    return this.keys.size + this.totals.size;
   }
 
   close(): Promise<void> {
     this.keys.clear();
+    this.totals.clear();
     return Promise.resolve();
   }
 }

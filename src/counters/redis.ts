@@ -1,11 +1,13 @@
 /**
  * Redis counters: exact across gateway nodes, because each hit is one
- * EVALSHA of an atomic script (./redis-hit.lua.ts) on one sorted set per key.
+ * EVALSHA of an atomic script (./redis-hit.lua.ts) on one sorted set per key,
+ * and each add one atomic INCRBY with its expiry (./redis-add.lua.ts).
  * Keys carry a prefix and a hash tag ({key}) so a key's two Redis keys land
  * on one slot, and expire one second after their newest hit leaves the window.
  */
 import Redis from "ioredis";
-import type { CounterStore, HitResult } from "./counter-store.ts";
+import { type CounterStore, type HitResult, checkAdd } from "./counter-store.ts";
+import { ADD_SCRIPT } from "./redis-add.lua.ts";
 import { HIT_SCRIPT } from "./redis-hit.lua.ts";
 
 export interface RedisCounterOptions {
@@ -16,7 +18,17 @@ export interface RedisCounterOptions {
   connectTimeoutMs?: number;
 }
 
-const SHA = new Bun.CryptoHasher("sha1").update(HIT_SCRIPT).digest("hex");
+interface Script {
+  source: string;
+  sha: string;
+}
+
+function script(source: string): Script {
+  return { source, sha: new Bun.CryptoHasher("sha1").update(source).digest("hex") };
+}
+
+const HIT = script(HIT_SCRIPT);
+const ADD = script(ADD_SCRIPT);
 
 export class RedisCounterStore implements CounterStore {
   readonly backend = "redis";
@@ -43,15 +55,32 @@ export class RedisCounterStore implements CounterStore {
 
   async hit(key: string, windowMs: number, limit: number, cost = 1): Promise<HitResult> {
     const base = `${this.prefix}{${key}}`;
-    const args = [`${base}:l`, `${base}:m`, String(windowMs), String(limit), String(cost)];
-    let reply: unknown;
+    const reply = await this.run(HIT, 2, [`${base}:l`, `${base}:m`, String(windowMs), String(limit), String(cost)]);
+    return parseReply(reply, limit);
+  }
+
+  async add(key: string, amount: number, ttlMs: number): Promise<number> {
+    checkAdd(amount, ttlMs);
+    const reply = await this.run(ADD, 1, [this.totalKey(key), String(amount), String(Math.ceil(ttlMs))]);
+    return parseTotal(reply);
+  }
+
+  async get(key: string): Promise<number> {
+    return parseTotal((await this.redis.get(this.totalKey(key))) ?? "0");
+  }
+
+  private totalKey(key: string): string {
+    return `${this.prefix}{${key}}:t`;
+  }
+
+  /** EVALSHA, loading the script on the first NOSCRIPT (after a Redis restart or on a fresh server). */
+  private async run(s: Script, keys: number, args: string[]): Promise<unknown> {
     try {
-      reply = await this.redis.evalsha(SHA, 2, ...args);
+      return await this.redis.evalsha(s.sha, keys, ...args);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.includes("NOSCRIPT")) throw err;
-      reply = await this.redis.eval(HIT_SCRIPT, 2, ...args);
+      return await this.redis.eval(s.source, keys, ...args);
     }
-    return parseReply(reply, limit);
   }
 
   async close(): Promise<void> {
@@ -62,6 +91,12 @@ export class RedisCounterStore implements CounterStore {
       this.redis.disconnect();
     }
   }
+}
+
+function parseTotal(reply: unknown): number {
+  const total = typeof reply === "string" || typeof reply === "number" ? Number(reply) : Number.NaN;
+  if (!Number.isSafeInteger(total)) throw new Error(`unexpected total from Redis: ${String(reply)}`);
+  return total;
 }
 
 function parseReply(reply: unknown, limit: number): HitResult {

@@ -112,6 +112,66 @@ export function runCounterSuite(backend: CounterBackend): void {
       expect(await store.hit("a:b", 60_000, 5)).toMatchObject({ allowed: true, count: 1 });
     });
 
+    test("add returns the running total, get reads it, and keys start at 0", async () => {
+      expect(await store.get("tokens")).toBe(0);
+      expect(await store.add("tokens", 120, 60_000)).toBe(120);
+      expect(await store.add("tokens", 30, 60_000)).toBe(150);
+      expect(await store.add("tokens", 0, 60_000)).toBe(150);
+      expect(await store.add("tokens", -50, 60_000)).toBe(100);
+      expect(await store.get("tokens")).toBe(100);
+      expect(await store.get("other")).toBe(0);
+    });
+
+    test("totals and sliding logs under one key do not mix", async () => {
+      await store.add("both", 7, 60_000);
+      expect(await store.hit("both", 60_000, 10)).toMatchObject({ allowed: true, count: 1 });
+      expect(await store.get("both")).toBe(7);
+    });
+
+    test("500 concurrent adds lose no update", async () => {
+      const amounts = Array.from({ length: 500 }, (_, i) => (i % 7) * 1_000_003 + 1);
+      const totals = await Promise.all(amounts.map((a) => store.add("money", a, 60_000)));
+      const sum = amounts.reduce((n, a) => n + a, 0);
+      expect(await store.get("money")).toBe(sum);
+      // Each add saw a distinct running total, and the largest is the sum.
+      expect(new Set(totals).size).toBe(500);
+      expect(Math.max(...totals)).toBe(sum);
+    });
+
+    test("large micro-dollar totals stay exact", async () => {
+      // 2^52 + 3 micro-dollars: past what a Lua number or a float sum would keep exact.
+      const big = 2 ** 52;
+      expect(await store.add("big", big, 60_000)).toBe(big);
+      expect(await store.add("big", 3, 60_000)).toBe(big + 3);
+      expect(await store.get("big")).toBe(big + 3);
+    });
+
+    test("a total expires ttlMs after its first add, and later adds keep that deadline", async () => {
+      expect(await store.add("ttl", 5, 300)).toBe(5);
+      await Bun.sleep(150);
+      expect(await store.add("ttl", 5, 300)).toBe(10);
+      await Bun.sleep(200);
+      expect(await store.get("ttl")).toBe(0);
+      expect(await store.add("ttl", 1, 300)).toBe(1);
+    });
+
+    test("add rejects fractional amounts and a missing time to live", async () => {
+      await expect(store.add("bad", 1.5, 60_000)).rejects.toThrow(RangeError);
+      await expect(store.add("bad", Number.NaN, 60_000)).rejects.toThrow(RangeError);
+      await expect(store.add("bad", 1, 0)).rejects.toThrow(RangeError);
+      expect(await store.get("bad")).toBe(0);
+    });
+
+    test("two stores over the same totals add up exactly", async () => {
+      const other = await db.twin();
+      if (!other) return;
+      const adds = await Promise.all(Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? store : other).add("shared-total", 1_000 + i, 60_000)));
+      const sum = Array.from({ length: 400 }, (_, i) => 1_000 + i).reduce((n, a) => n + a, 0);
+      expect(new Set(adds).size).toBe(400);
+      expect(await store.get("shared-total")).toBe(sum);
+      expect(await other.get("shared-total")).toBe(sum);
+    });
+
     test("two stores over the same counts share them exactly", async () => {
       const other = await db.twin();
       if (!other) return;

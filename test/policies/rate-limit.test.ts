@@ -220,6 +220,8 @@ describe("rate_limit policy", () => {
       hit(): Promise<HitResult> {
         return Promise.reject(new Error("connection refused"));
       },
+      add: () => Promise.reject(new Error("connection refused")),
+      get: () => Promise.reject(new Error("connection refused")),
       close: () => Promise.resolve(),
     };
     const tolerant = build({ limit: 1, window: "second", key: "client_ip" }, broken);
