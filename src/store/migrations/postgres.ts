@@ -4,6 +4,7 @@
  * Tables are created unqualified, so they land in the connection's
  * search_path schema (which is how tests get a schema of their own).
  */
+import { ANALYTICS_POSTGRES_MIGRATION } from "../../analytics/migration.ts";
 import type { Migration } from "./migration.ts";
 
 function entityTable(kind: string, columns: string, constraints: string[] = []): string {
@@ -94,4 +95,4 @@ const policies: Migration = {
   ],
 };
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, ANALYTICS_POSTGRES_MIGRATION];

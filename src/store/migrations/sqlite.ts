@@ -4,6 +4,7 @@
  * the text id, the columns of src/store/tables.ts and a JSON `doc` with the
  * rest. Timestamps are ISO-8601 text.
  */
+import { ANALYTICS_SQLITE_MIGRATION } from "../../analytics/migration.ts";
 import type { Migration } from "./migration.ts";
 
 function entityTable(kind: string, columns: string, constraints: string[] = []): string {
@@ -94,4 +95,4 @@ const policies: Migration = {
   ],
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, ANALYTICS_SQLITE_MIGRATION];

@@ -1,0 +1,4 @@
+import { sqliteBackend } from "../store/backends.ts";
+import { rollupStoreSuite } from "./rollup-store.case.ts";
+
+rollupStoreSuite("sqlite", () => sqliteBackend.fresh());
