@@ -6,7 +6,9 @@
  * compiler all work from that list.
  */
 import type { z } from "zod";
+import type { Clock } from "../core/clock.ts";
 import type { CounterStore } from "../counters/counter-store.ts";
+import type { BudgetAlertSink } from "./budget/alert.ts";
 import type { Policy } from "./policy.ts";
 
 /** Where a policy is attached. The most specific scope wins for singular kinds; limits at several scopes all apply. */
@@ -26,6 +28,10 @@ export interface PolicyBuildContext {
 export interface PolicyServices {
   /** Counter backend for rate limits and quotas (in-process or Redis). */
   counters?: CounterStore;
+  /** Wall clock (ms since the epoch) for the calendar windows of quotas and budgets; system time when absent. */
+  clock?: Clock;
+  /** Where budget policies record their alerts; alerts are only logged when absent. */
+  budgetAlerts?: BudgetAlertSink;
 }
 
 export interface PolicyKind<S extends z.ZodType = z.ZodType> {
