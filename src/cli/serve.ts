@@ -10,7 +10,8 @@ import { startGateway } from "../gateway/server.ts";
 import { createAdminHandler } from "../control/handler.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
-import { SqliteCallLogSink } from "../telemetry/sqlite-log-sink.ts";
+import { openServeCallLog, type ServeCallLog } from "../calls/serve-call-log.ts";
+import type { LogQueueStats } from "../telemetry/log-queue.ts";
 import { preloadTokenizer } from "../ai/tokens.ts";
 import { openCounters } from "../counters/open.ts";
 import { resolveAdminToken } from "./admin-token.ts";
@@ -31,7 +32,12 @@ Options:
   --no-admin            Do not start the admin listener
   --data-dir DIR        Data directory (default: ./data): database, call log,
                         admin-token.sha256 and master.key (seals provider secrets)
-  --call-log PATH       Call log database (default: DATA_DIR/calls.db)
+  --call-log WHERE      Call log (default: DATA_DIR/calls.db; $WAYGATE_CALL_LOG):
+                        PATH | sqlite:PATH | postgres://user@host:5432/db |
+                        store (the --db database when it is PostgreSQL)
+  --call-log-retention-days N
+                        Days calls are kept unless their team sets its own
+                        (default: 30; $WAYGATE_CALL_LOG_RETENTION_DAYS)
   --no-call-log         Do not record calls
   --counters URL        Rate-limit counters: memory (default, per process) or
                         redis://host:6379 (exact across gateway nodes); $WAYGATE_COUNTERS
@@ -58,6 +64,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         "no-admin": { type: "boolean" },
         "data-dir": { type: "string" },
         "call-log": { type: "string" },
+        "call-log-retention-days": { type: "string" },
         "no-call-log": { type: "boolean" },
         counters: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -93,6 +100,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const storeUrl = values.db ?? process.env.WAYGATE_DB ?? `sqlite:${join(dataDir, "waygate.db")}`;
   let store: Store;
   let stopWatching: (() => void) | undefined;
   try {
@@ -102,7 +110,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       if (!first) return 1;
       stopWatching = watchConfigFile(store, values.config, secrets);
     } else {
-      store = await openStore(values.db ?? process.env.WAYGATE_DB ?? `sqlite:${join(dataDir, "waygate.db")}`);
+      store = await openStore(storeUrl);
     }
   } catch (err) {
     process.stderr.write(`waygate serve: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -117,21 +125,40 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const token = resolveAdminToken(dataDir);
-  const callLog = values["no-call-log"] ? null : new SqliteCallLogSink(values["call-log"] ?? join(dataDir, "calls.db"));
+  let callLog: ServeCallLog | null = null;
+  try {
+    if (!values["no-call-log"]) {
+      callLog = await openServeCallLog({
+        location: values["call-log"] ?? process.env.WAYGATE_CALL_LOG,
+        retentionDays: values["call-log-retention-days"] ?? process.env.WAYGATE_CALL_LOG_RETENTION_DAYS,
+        // DB-less, the configuration lives in memory: `store` then means the default file.
+        storeUrl: values.config ? "sqlite::memory:" : storeUrl,
+        dataDir,
+        store,
+      });
+    }
+  } catch (err) {
+    process.stderr.write(`waygate serve: call log: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  let queueStats: () => LogQueueStats | null = () => null;
   let health: () => unknown[] = () => [];
-  const adminApi = createAdminHandler({ store, adminToken: token.check, health: () => health(), secrets });
+  const services = callLog ? { calls: { store: callLog.store, queue: () => queueStats() } } : {};
+  const adminApi = createAdminHandler({ store, adminToken: token.check, health: () => health(), secrets, services });
   const managed = values.config;
   const gateway = await startGateway({
     store,
     proxy,
     admin,
-    callLog,
+    callLog: callLog?.store ?? null,
     // In DB-less mode the file is the source of truth: the admin API is read-only.
     adminHandler: managed ? readOnly(adminApi, managed) : adminApi,
     secrets,
     counters,
   });
   health = gateway.health;
+  queueStats = () => gateway.queue?.stats ?? null;
+  callLog?.retention.start();
 
   process.stdout.write(`waygate: proxy listening on ${gateway.proxyUrl}\n`);
   if (gateway.adminUrl) process.stdout.write(`waygate: admin API on ${gateway.adminUrl}/admin (OpenAPI at /admin/openapi.json)\n`);
@@ -150,15 +177,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   process.stdout.write("waygate: shutting down\n");
   stopWatching?.();
+  await callLog?.retention.stop();
   await gateway.stop();
   await counters.close();
   await store.close();
   return 0;
 }
 
-function readOnly(handler: (req: Request) => Promise<Response>, file: string): (req: Request) => Promise<Response> {
-  return async (req) => {
-    if (req.method === "GET" || req.method === "HEAD") return handler(req);
+type AdminApi = (req: Request, clientIp?: string) => Promise<Response>;
+
+function readOnly(handler: AdminApi, file: string): AdminApi {
+  return async (req, clientIp) => {
+    if (req.method === "GET" || req.method === "HEAD") return handler(req, clientIp);
     return errorResponse(new WaygateError("config_managed", `configuration is managed by ${file}; edit the file instead`));
   };
 }

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "./ai-entities.ts";
 import type { ModelOverride, Provider, VirtualModel } from "./ai-entities.ts";
+import { CallLogRetentionDays, LogBodiesSpec } from "./call-log-entities.ts";
 import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
 
 export { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec };
@@ -28,6 +29,8 @@ export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "O
 export const TeamInput = z.strictObject({
   name,
   description: z.string().max(2000).default(""),
+  /** Days this team's calls stay in the call log (docs/call-logs.md). */
+  call_log_retention_days: CallLogRetentionDays.optional(),
 });
 
 // ---------------------------------------------------------------- upstream
@@ -126,6 +129,8 @@ export const ServiceInput = z.strictObject({
   enabled: z.boolean().default(true),
   /** auto: a new subscription is approved at once; manual: it waits as pending for approval. */
   subscription_approval: z.enum(["auto", "manual"]).default("auto"),
+  /** Keep request/response bodies of this service's calls in the call log. */
+  log_bodies: LogBodiesSpec.optional(),
 });
 
 // ---------------------------------------------------------------- route
@@ -159,6 +164,8 @@ export const RouteInput = z.strictObject({
   fallback_service_id: id.optional(),
   /** Higher wins when two routes match equally well. */
   priority: z.number().int().min(-1000).max(1000).default(0),
+  /** Replaces the service's body capture for this route's calls. */
+  log_bodies: LogBodiesSpec.optional(),
 });
 
 // ---------------------------------------------------------------- consumers

@@ -5,6 +5,7 @@
  * teams it may see; every extension filters what it returns by that scope.
  */
 import type { Store } from "../store/store.ts";
+import { type CallLogServices, callsRoute } from "./calls.ts";
 import type { Result } from "./resources.ts";
 import type { TeamScope } from "./scope.ts";
 
@@ -12,7 +13,10 @@ import type { TeamScope } from "./scope.ts";
  * What extensions may need besides the store; filled in by `waygate serve`.
  * Each extension adds its own optional field and answers 503/404 without it.
  */
-export interface AdminServices {}
+export interface AdminServices {
+  /** The call log (src/control/calls.ts); absent with --no-call-log. */
+  calls?: CallLogServices;
+}
 
 export interface AdminCall {
   req: Request;
@@ -28,4 +32,6 @@ export interface AdminCall {
 export type AdminRoute = (call: AdminCall) => Promise<Result | Response>;
 
 /** Mount segment → route. */
-export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {};
+export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {
+  calls: callsRoute,
+};

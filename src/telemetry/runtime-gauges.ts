@@ -39,4 +39,5 @@ export function registerRuntimeGauges(
   metrics.register({ name: "waygate_log_queue_depth", help: "Call records waiting to be written.", type: "gauge", samples: () => [{ labels: {}, value: q.stats.queued }] });
   metrics.register({ name: "waygate_log_records_written_total", help: "Call records written.", type: "counter", samples: () => [{ labels: {}, value: q.stats.written }] });
   metrics.register({ name: "waygate_log_records_dropped_total", help: "Call records dropped (queue full or write failed).", type: "counter", samples: () => [{ labels: {}, value: q.stats.dropped }] });
+  metrics.register({ name: "waygate_log_bodies_dropped_total", help: "Calls logged without their captured bodies because the log queue was under pressure.", type: "counter", samples: () => [{ labels: {}, value: q.stats.bodiesDropped }] });
 }
