@@ -5,6 +5,7 @@
  * teams it may see; every extension filters what it returns by that scope.
  */
 import type { Store } from "../store/store.ts";
+import { budgetAlertsRoute } from "./budget-alerts.ts";
 import { type CallLogServices, callsRoute } from "./calls.ts";
 import type { Result } from "./resources.ts";
 import type { TeamScope } from "./scope.ts";
@@ -34,4 +35,5 @@ export type AdminRoute = (call: AdminCall) => Promise<Result | Response>;
 /** Mount segment → route. */
 export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {
   calls: callsRoute,
+  "budget-alerts": budgetAlertsRoute,
 };

@@ -5,9 +5,11 @@
  */
 import type { Server } from "bun";
 import { errorResponse, WaygateError } from "../core/errors.ts";
+import type { Clock } from "../core/clock.ts";
 import type { SecretBox } from "../core/secrets.ts";
 import type { CounterStore } from "../counters/counter-store.ts";
 import { MemoryCounterStore } from "../counters/memory.ts";
+import { StoreBudgetAlerts } from "../policies/budget/store-sink.ts";
 import { SnapshotManager } from "../snapshot/manager.ts";
 import type { Store } from "../store/store.ts";
 import { LogQueue, type CallLogSink } from "../telemetry/log-queue.ts";
@@ -28,6 +30,8 @@ export interface GatewayOptions {
   secrets?: SecretBox;
   /** Counters for rate limits; in-process when absent. */
   counters?: CounterStore;
+  /** Wall clock for the calendar windows of token limits and budgets; system time when absent (tests move a fake one). */
+  clock?: Clock;
 }
 
 export interface RunningGateway {
@@ -41,11 +45,15 @@ export interface RunningGateway {
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const budgetAlerts = new StoreBudgetAlerts(opts.store.db);
   const snapshots = new SnapshotManager(opts.store, undefined, opts.pollMs, opts.secrets, {
     counters: opts.counters ?? new MemoryCounterStore(),
+    budgetAlerts,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   await snapshots.start();
   const metrics = new Metrics();
+  metrics.register(budgetAlerts.metric());
   const queue = opts.callLog ? new LogQueue(opts.callLog) : null;
   const health = () => {
     const snap = snapshots.current;
@@ -108,6 +116,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       snapshots.stop();
       await proxyServer.stop(true);
       await adminServer?.stop(true);
+      await budgetAlerts.flush();
       await queue?.close();
     },
   };

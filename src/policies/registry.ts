@@ -3,6 +3,7 @@
  * admin API, the YAML loader and the snapshot compiler all look kinds up
  * here. A kind lives in src/policies/<kind>/index.ts and exports `kind`.
  */
+import { kind as budget } from "./budget/index.ts";
 import { kind as cors } from "./cors/index.ts";
 import { kind as headers } from "./headers/index.ts";
 import { kind as ipRules } from "./ip-rules/index.ts";
@@ -12,7 +13,7 @@ import { kind as rateLimit } from "./rate-limit/index.ts";
 import { kind as requestSize } from "./request-size/index.ts";
 import { kind as tokenLimit } from "./token-limit/index.ts";
 
-export const POLICY_KINDS: readonly PolicyKind[] = [rateLimit, ipRules, cors, headers, requestSize, tokenLimit, openapiValidation];
+export const POLICY_KINDS: readonly PolicyKind[] = [rateLimit, ipRules, cors, headers, requestSize, tokenLimit, budget, openapiValidation];
 
 /** Looks a kind up by name; lookups happen per write and per compile, so a linear scan of a handful of kinds is fine. */
 export type PolicyKindLookup = (kind: string) => PolicyKind | undefined;

@@ -5,7 +5,9 @@
  */
 import { INPUT_SCHEMAS, type EntityMap, type Kind } from "../../src/config/entities.ts";
 import { ProviderInput } from "../../src/config/ai-entities.ts";
+import type { Clock } from "../../src/core/clock.ts";
 import { hashApiKey, keyPrefix } from "../../src/core/keys.ts";
+import type { CounterStore } from "../../src/counters/counter-store.ts";
 import { checkPolicy } from "../../src/policies/entity.ts";
 import { SecretBox, secretHint } from "../../src/core/secrets.ts";
 import { startGateway, type RunningGateway } from "../../src/gateway/server.ts";
@@ -54,7 +56,15 @@ export function providerData(input: Record<string, unknown>): EntityData<"provid
   return { ...parsed, keys } as EntityData<"providers">;
 }
 
-export async function startTestGateway(opts: { pollMs?: number } = {}): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  pollMs?: number;
+  /** Rate-limit and quota counters (in-process when absent). */
+  counters?: CounterStore;
+  /** Wall clock for calendar quota windows. */
+  clock?: Clock;
+}
+
+export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const store = await openStore("sqlite::memory:");
   const sink = new MemorySink();
   const gw = await startGateway({
@@ -64,6 +74,8 @@ export async function startTestGateway(opts: { pollMs?: number } = {}): Promise<
     callLog: sink,
     pollMs: opts.pollMs ?? 50,
     secrets: TEST_SECRETS,
+    ...(opts.counters ? { counters: opts.counters } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const parse = <K extends Kind>(kind: K, input: Record<string, unknown>) => INPUT_SCHEMAS[kind].parse(input) as unknown as EntityData<K>;
   const t: TestGateway = {

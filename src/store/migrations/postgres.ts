@@ -95,4 +95,36 @@ const policies: Migration = {
   ],
 };
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, ANALYTICS_POSTGRES_MIGRATION];
+/**
+ * Budget alerts: one row per policy, subject, period and level, written by
+ * the budget policy when a subject's spending crosses a threshold. Not
+ * configuration (no revision bump); no foreign keys, so the history outlives
+ * the policies and teams it names.
+ */
+const budgetAlerts: Migration = {
+  version: 4,
+  name: "budget_alerts",
+  statements: [
+    `CREATE TABLE budget_alerts (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  policy_id text NOT NULL,
+  policy_name text NOT NULL,
+  subject text NOT NULL,
+  team_id text,
+  application_id text,
+  period text NOT NULL,
+  level text NOT NULL,
+  spent_usd double precision NOT NULL,
+  limit_usd double precision NOT NULL,
+  threshold_usd double precision NOT NULL,
+  model text,
+  created_at timestamptz NOT NULL,
+  CONSTRAINT budget_alerts_once UNIQUE (policy_id, subject, period, level)
+)`,
+    `CREATE INDEX budget_alerts_team_id_idx ON budget_alerts (team_id, seq)`,
+    `CREATE INDEX budget_alerts_created_at_idx ON budget_alerts (created_at)`,
+  ],
+};
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, ANALYTICS_POSTGRES_MIGRATION];

@@ -95,4 +95,36 @@ const policies: Migration = {
   ],
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, ANALYTICS_SQLITE_MIGRATION];
+/**
+ * Budget alerts: one row per policy, subject, period and level, written by
+ * the budget policy when a subject's spending crosses a threshold. Not
+ * configuration (no revision bump); no foreign keys, so the history outlives
+ * the policies and teams it names.
+ */
+const budgetAlerts: Migration = {
+  version: 4,
+  name: "budget_alerts",
+  statements: [
+    `CREATE TABLE budget_alerts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  policy_id TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  team_id TEXT,
+  application_id TEXT,
+  period TEXT NOT NULL,
+  level TEXT NOT NULL,
+  spent_usd REAL NOT NULL,
+  limit_usd REAL NOT NULL,
+  threshold_usd REAL NOT NULL,
+  model TEXT,
+  created_at TEXT NOT NULL,
+  CONSTRAINT budget_alerts_once UNIQUE (policy_id, subject, period, level)
+)`,
+    `CREATE INDEX budget_alerts_team_id_idx ON budget_alerts (team_id, seq)`,
+    `CREATE INDEX budget_alerts_created_at_idx ON budget_alerts (created_at)`,
+  ],
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, ANALYTICS_SQLITE_MIGRATION];

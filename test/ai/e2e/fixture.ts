@@ -4,7 +4,7 @@
  * application key the official SDKs use as their API key.
  */
 import { startMockProviders, type MockProvidersServer } from "../../../src/mock/server.ts";
-import { providerData, startTestGateway, type TestGateway } from "../../support/gateway.ts";
+import { providerData, startTestGateway, type TestGateway, type TestGatewayOptions } from "../../support/gateway.ts";
 
 export interface AiFixture {
   g: TestGateway;
@@ -15,9 +15,9 @@ export interface AiFixture {
   stop(): Promise<void>;
 }
 
-export async function startAiFixture(): Promise<AiFixture> {
+export async function startAiFixture(opts: TestGatewayOptions = {}): Promise<AiFixture> {
   const mock = await startMockProviders({ hostname: "127.0.0.1", port: 0 });
-  const g = await startTestGateway();
+  const g = await startTestGateway(opts);
   const m = mock.url;
   const providers: Array<Record<string, unknown>> = [
     { name: "oa", kind: "openai", base_url: `${m}/openai/v1`, keys: [{ name: "k1", secret: "sk-test-one" }, { name: "k2", secret: "sk-test-two" }], models: ["gpt-4o-mini"] },
