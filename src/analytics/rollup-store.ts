@@ -7,6 +7,7 @@
 import type { RollupCell } from "./cell.ts";
 import type { Dimension, RollupKey } from "./dimensions.ts";
 import type { Step } from "./steps.ts";
+import type { TargetEventKind } from "../upstream/target-events.ts";
 
 export interface RollupEntry {
   /** Bucket start, epoch ms, aligned to the step. */
@@ -26,7 +27,7 @@ export interface RollupQuery {
   teams: readonly string[] | null;
 }
 
-export type HealthEventKind = "breaker_opened" | "breaker_half_open" | "breaker_closed" | "outlier_ejected" | "health_check_failed" | "health_check_recovered";
+export type HealthEventKind = TargetEventKind;
 
 export interface HealthEvent {
   /** Epoch ms. */

@@ -5,6 +5,7 @@
  * teams it may see; every extension filters what it returns by that scope.
  */
 import type { Store } from "../store/store.ts";
+import { type AnalyticsServices, analyticsRoute } from "./analytics.ts";
 import { budgetAlertsRoute } from "./budget-alerts.ts";
 import { type CallLogServices, callsRoute } from "./calls.ts";
 import type { Result } from "./resources.ts";
@@ -17,6 +18,8 @@ import type { TeamScope } from "./scope.ts";
 export interface AdminServices {
   /** The call log (src/control/calls.ts); absent with --no-call-log. */
   calls?: CallLogServices;
+  /** Rollups and health events for /admin/analytics (the configuration store's tables when absent). */
+  analytics?: AnalyticsServices;
 }
 
 export interface AdminCall {
@@ -35,5 +38,6 @@ export type AdminRoute = (call: AdminCall) => Promise<Result | Response>;
 /** Mount segment → route. */
 export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {
   calls: callsRoute,
+  analytics: analyticsRoute,
   "budget-alerts": budgetAlertsRoute,
 };

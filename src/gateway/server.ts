@@ -4,6 +4,9 @@
  * manager and the call-log queue.
  */
 import type { Server } from "bun";
+import type { RollupAggregator } from "../analytics/aggregator.ts";
+import { startAnalytics } from "../analytics/gateway-analytics.ts";
+import type { RollupStore } from "../analytics/rollup-store.ts";
 import { errorResponse, WaygateError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import type { SecretBox } from "../core/secrets.ts";
@@ -30,6 +33,8 @@ export interface GatewayOptions {
   secrets?: SecretBox;
   /** Counters for rate limits; in-process when absent. */
   counters?: CounterStore;
+  /** Where per-minute rollups and target health events go; no analytics when absent. */
+  analytics?: RollupStore;
   /** Wall clock for the calendar windows of token limits and budgets; system time when absent (tests move a fake one). */
   clock?: Clock;
 }
@@ -40,6 +45,7 @@ export interface RunningGateway {
   snapshots: SnapshotManager;
   metrics: Metrics;
   queue: LogQueue | null;
+  analytics: RollupAggregator | null;
   health(): TargetHealthView[];
   stop(): Promise<void>;
 }
@@ -55,6 +61,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const metrics = new Metrics();
   metrics.register(budgetAlerts.metric());
   const queue = opts.callLog ? new LogQueue(opts.callLog) : null;
+  const analytics = opts.analytics ? startAnalytics(opts.analytics, snapshots) : null;
   const health = () => {
     const snap = snapshots.current;
     return [...snap.upstreams.values(), ...[...snap.ai.providers.values()].map((p) => p.pool)].flatMap((u) => u.health());
@@ -66,6 +73,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     record(r) {
       metrics.observe(r);
       queue?.push(r);
+      analytics?.observe(r);
     },
   });
 
@@ -111,6 +119,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     snapshots,
     metrics,
     queue,
+    analytics,
     health,
     async stop() {
       snapshots.stop();
@@ -118,6 +127,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await adminServer?.stop(true);
       await budgetAlerts.flush();
       await queue?.close();
+      await analytics?.close();
     },
   };
 }

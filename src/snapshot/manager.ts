@@ -10,6 +10,7 @@ import type { SecretBox } from "../core/secrets.ts";
 import type { PolicyServices } from "../policies/kind.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Store } from "../store/store.ts";
+import type { TargetEventListener } from "../upstream/target-events.ts";
 import { TargetRegistry } from "../upstream/upstream-runtime.ts";
 import { compileSnapshot } from "./compile.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -39,6 +40,11 @@ export class SnapshotManager {
 
   onSwap(fn: (s: Snapshot) => void): void {
     this.listeners.push(fn);
+  }
+
+  /** Hears breaker, ejection and health-check changes of every target. */
+  onTargetEvent(fn: TargetEventListener): void {
+    this.registry.listen(fn);
   }
 
   async start(): Promise<void> {

@@ -19,6 +19,8 @@ export class ActiveHealthState {
   private lastCheckAt: number | null = null;
   private nextCheckAt: number | null = null;
   private lastErr: string | null = null;
+  /** Told when probes turn the target unhealthy or healthy again. */
+  onChange: ((state: HealthState, now: number) => void) | undefined;
 
   constructor(config: ActiveHealthCheckConfig) {
     this.config = config;
@@ -47,13 +49,19 @@ export class ActiveHealthState {
     if (ok) {
       this.successes++;
       this.failures = 0;
-      if (this.current === "unhealthy" && this.successes >= this.config.healthy_threshold) this.current = "healthy";
+      if (this.current === "unhealthy" && this.successes >= this.config.healthy_threshold) {
+        this.current = "healthy";
+        this.onChange?.("healthy", now);
+      }
       return;
     }
     this.failures++;
     this.successes = 0;
     this.lastErr = error ?? "probe failed";
-    if (this.current === "healthy" && this.failures >= this.config.unhealthy_threshold) this.current = "unhealthy";
+    if (this.current === "healthy" && this.failures >= this.config.unhealthy_threshold) {
+      this.current = "unhealthy";
+      this.onChange?.("unhealthy", now);
+    }
   }
 
   scheduled(nextCheckAt: number): void {

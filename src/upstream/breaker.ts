@@ -26,6 +26,8 @@ export class CircuitBreaker {
   private window: SlidingCounts<Field>;
   private current: BreakerState = "closed";
   private openUntil: number | null = null;
+  /** Told of every state change (target.ts turns them into TargetEvents). */
+  onTransition: ((state: BreakerState, now: number) => void) | undefined;
   /** Half-open probes handed out and not yet finished. */
   private probesInFlight = 0;
   private probesSucceeded = 0;
@@ -65,7 +67,7 @@ export class CircuitBreaker {
     if (!this.config.enabled) return true;
     if (this.current === "open") {
       if (now < (this.openUntil ?? 0)) return false;
-      this.enterHalfOpen();
+      this.enterHalfOpen(now);
     }
     if (this.current === "half_open") {
       if (this.probesInFlight + this.probesSucceeded >= this.config.half_open_probes) return false;
@@ -88,7 +90,7 @@ export class CircuitBreaker {
         this.probesInFlight--;
         if (failed) return this.open(now);
         this.probesSucceeded++;
-        if (this.probesSucceeded >= this.config.half_open_probes) this.close();
+        if (this.probesSucceeded >= this.config.half_open_probes) this.close(now);
         return;
       case "open":
         return;
@@ -104,7 +106,7 @@ export class CircuitBreaker {
   updateConfig(config: CircuitBreakerConfig): void {
     if (config.window_ms !== this.config.window_ms) this.window = new SlidingCounts(config.window_ms, FIELDS);
     this.config = config;
-    if (!config.enabled) this.close();
+    if (!config.enabled) this.close(this.clock.now());
   }
 
   view(now = this.clock.now()): BreakerView {
@@ -130,19 +132,23 @@ export class CircuitBreaker {
     this.openUntil = now + this.config.open_ms;
     this.probesInFlight = 0;
     this.probesSucceeded = 0;
+    this.onTransition?.("open", now);
   }
 
-  private enterHalfOpen(): void {
+  private enterHalfOpen(now: number): void {
     this.current = "half_open";
     this.probesInFlight = 0;
     this.probesSucceeded = 0;
+    this.onTransition?.("half_open", now);
   }
 
-  private close(): void {
+  private close(now: number): void {
+    const was = this.current;
     this.current = "closed";
     this.openUntil = null;
     this.probesInFlight = 0;
     this.probesSucceeded = 0;
     this.window.reset();
+    if (was !== "closed") this.onTransition?.("closed", now);
   }
 }

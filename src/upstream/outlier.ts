@@ -26,6 +26,8 @@ export class OutlierDetector {
   private ejectedUntil: number | null = null;
   /** Time from which un-ejected time counts toward decaying `ejections`. */
   private decayFrom = 0;
+  /** Told of every ejection: until when, and the how-manieth in a row. */
+  onEject: ((until: number, count: number, now: number) => void) | undefined;
 
   constructor(
     config: OutlierDetectionConfig,
@@ -58,6 +60,7 @@ export class OutlierDetector {
     this.decayFrom = this.ejectedUntil;
     this.failures = 0;
     this.gatewayErrors = 0;
+    this.onEject?.(this.ejectedUntil, this.ejections, now);
     return this.ejectedUntil;
   }
 

@@ -7,9 +7,19 @@
 import type { Target } from "../config/entities.ts";
 import type { Clock } from "../core/clock.ts";
 import { type TargetPolicies, TargetRuntime, targetKey } from "./target.ts";
+import type { TargetEvent, TargetEventListener } from "./target-events.ts";
 
 export class TargetRegistry {
   private readonly byKey = new Map<string, TargetRuntime>();
+  private readonly listeners: TargetEventListener[] = [];
+  private readonly emit = (event: TargetEvent) => {
+    for (const l of this.listeners) l(event);
+  };
+
+  /** Hears the state changes of every target, present and future. */
+  listen(listener: TargetEventListener): void {
+    this.listeners.push(listener);
+  }
 
   /** The runtime for this target, created on first sight, updated to `spec`/`policies` otherwise. */
   obtain(upstreamId: string, spec: Target, policies: TargetPolicies, clock: Clock): TargetRuntime {
@@ -19,7 +29,7 @@ export class TargetRegistry {
       existing.update(spec, policies);
       return existing;
     }
-    const created = new TargetRuntime(upstreamId, spec, policies, clock);
+    const created = new TargetRuntime(upstreamId, spec, policies, clock, this.emit);
     this.byKey.set(key, created);
     return created;
   }

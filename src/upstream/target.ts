@@ -11,6 +11,7 @@ import type { BalancerTarget } from "./balancer.ts";
 import { CircuitBreaker } from "./breaker.ts";
 import { PeakEwma } from "./ewma.ts";
 import { OutlierDetector } from "./outlier.ts";
+import type { TargetEventKind, TargetEventListener } from "./target-events.ts";
 import type { AttemptOutcome, TargetHealthView } from "./types.ts";
 
 export interface TargetPolicies {
@@ -43,6 +44,7 @@ export class TargetRuntime implements BalancerTarget {
     spec: Target,
     policies: TargetPolicies,
     private readonly clock: Clock,
+    events?: TargetEventListener,
   ) {
     this.key = targetKey(upstreamId, spec.url);
     this.weight = spec.weight;
@@ -51,6 +53,20 @@ export class TargetRuntime implements BalancerTarget {
     this.outlier = new OutlierDetector(policies.outlier_detection, clock);
     this.activeHealth = new ActiveHealthState(policies.health_check);
     this.url = spec.url;
+    if (events) this.report(events);
+  }
+
+  private report(events: TargetEventListener): void {
+    const emit = (kind: TargetEventKind, at: number, detail: Record<string, unknown>) => events({ kind, upstreamId: this.upstreamId, url: this.url, at, detail });
+    this.breaker.onTransition = (state, now) => {
+      if (state === "open") {
+        const { failure_rate_percent, calls_in_window, next_attempt_at } = this.breaker.view(now);
+        emit("breaker_opened", now, { failure_rate_percent, calls_in_window, next_attempt_at });
+      } else emit(state === "half_open" ? "breaker_half_open" : "breaker_closed", now, {});
+    };
+    this.outlier.onEject = (until, count, now) => emit("outlier_ejected", now, { until: new Date(until).toISOString(), ejection_count: count });
+    this.activeHealth.onChange = (state, now) =>
+      emit(state === "unhealthy" ? "health_check_failed" : "health_check_recovered", now, state === "unhealthy" ? { error: this.activeHealth.lastError } : {});
   }
 
   get inflight(): number {
