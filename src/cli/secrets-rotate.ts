@@ -56,7 +56,7 @@ export const secretsRotate: Command = {
         const store = await openStore(url);
         try {
           const summary = await rotateSecrets(store, current, next);
-          out(`re-encrypted ${summary.values} secret${summary.values === 1 ? "" : "s"} of ${summary.providers} provider${summary.providers === 1 ? "" : "s"} under key ${next.keyId}`);
+          out(`re-encrypted ${summary.values} secret${summary.values === 1 ? "" : "s"} of ${summary.providers} provider${summary.providers === 1 ? "" : "s"} and ${summary.credentials} credential${summary.credentials === 1 ? "" : "s"} under key ${next.keyId}`);
           out(`now install ${newKeyFile} as ${masterKeyFile(dir)} (or set WAYGATE_MASTER_KEY) and restart every node`);
         } finally {
           await store.close();

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "./ai-entities.ts";
 import type { ModelOverride, Provider, VirtualModel } from "./ai-entities.ts";
 import { CallLogRetentionDays, LogBodiesSpec } from "./call-log-entities.ts";
+import { CredentialLocation, DEFAULT_CREDENTIAL_LOCATIONS, JwtSpec, SERVICE_AUTH_MODES, type StoredJwt } from "./auth-entities.ts";
 import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
 
 export { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec };
@@ -107,9 +108,14 @@ export const RetrySpec = z.strictObject({
 });
 
 export const ServiceAuthSpec = z.strictObject({
-  /** none: open; key_auth: an API key of an application subscribed to this service. */
-  mode: z.enum(["none", "key_auth"]).default("none"),
-  /** Remove the credential before forwarding upstream. */
+  /**
+   * none: open; key_auth: an API key, jwt: a JWT, key_or_jwt: either — of an
+   * application subscribed to this service (docs/authentication.md).
+   */
+  mode: z.enum(SERVICE_AUTH_MODES).default("none"),
+  /** Where the credential is read from; the first location that carries one is used. */
+  locations: z.array(CredentialLocation).min(1).max(8).default(DEFAULT_CREDENTIAL_LOCATIONS),
+  /** Remove the credential (headers, query parameters) before forwarding upstream. */
   hide_credentials: z.boolean().default(true),
 });
 
@@ -176,15 +182,30 @@ export const ApplicationInput = z.strictObject({
   description: z.string().max(2000).default(""),
 });
 
+/**
+ * Fields only; the rules between `kind`, `key` and `jwt` are
+ * checkCredentialKind, applied where credentials are written (a refined
+ * schema could not be omitted from or made partial for the derived schemas).
+ */
 export const CredentialInput = z.strictObject({
   name,
   application_id: id,
-  kind: z.enum(["api_key"]).default("api_key"),
-  /** Plaintext key (only on create, never stored or returned). Generated when absent. */
+  kind: z.enum(["api_key", "jwt"]).default("api_key"),
+  /** api_key: plaintext key (only on create, never stored or returned). Generated when absent. */
   key: z.string().min(16).max(256).optional(),
+  /** jwt: how tokens of this application are recognised and verified. */
+  jwt: JwtSpec.optional(),
   expires_at: z.iso.datetime().optional(),
   enabled: z.boolean().default(true),
 });
+
+export function credentialKindIssues(c: { kind: "api_key" | "jwt"; key?: string | undefined; jwt?: unknown }): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  if (c.kind === "jwt" && c.jwt === undefined) issues.push({ path: "jwt", message: "a jwt credential needs its jwt settings" });
+  if (c.kind === "jwt" && c.key !== undefined) issues.push({ path: "key", message: "a jwt credential has no key" });
+  if (c.kind === "api_key" && c.jwt !== undefined) issues.push({ path: "jwt", message: "only jwt credentials take jwt settings" });
+  return issues;
+}
 
 export const SubscriptionInput = z.strictObject({
   application_id: id,
@@ -263,8 +284,12 @@ export type Target = z.output<typeof TargetSpec>;
 export type Service = z.output<typeof ServiceInput> & Meta;
 export type Route = z.output<typeof RouteInput> & Meta;
 export type Application = z.output<typeof ApplicationInput> & Meta;
-/** Stored credential: the key itself is never kept, only its SHA-256 and a visible prefix. */
-export type Credential = Omit<z.output<typeof CredentialInput>, "key"> & Meta & { key_hash: string; key_prefix: string };
+/**
+ * Stored credential: an API key is never kept, only its SHA-256 and a visible
+ * prefix; a JWT credential keeps its settings with HMAC secrets sealed, and
+ * `key_hash` identifies its token matcher (issuer, subject, claims).
+ */
+export type Credential = Omit<z.output<typeof CredentialInput>, "key" | "jwt"> & Meta & { key_hash: string; key_prefix: string; jwt?: StoredJwt };
 export type Subscription = z.output<typeof SubscriptionInput> & Meta;
 export type PolicyEntity = z.output<typeof PolicyInput> & Meta;
 

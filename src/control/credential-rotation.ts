@@ -2,7 +2,8 @@
  * Key rotation with an overlap: a new key for the same application, while the
  * old one keeps working until the overlap ends, so clients can switch without
  * downtime. Revocation needs no endpoint of its own: PATCH `{enabled:false}`
- * stops a key at once, DELETE removes it.
+ * stops a key at once, DELETE removes it. JWT credentials rotate their
+ * signing keys instead (several keys, told apart by kid, may be valid at once).
  */
 import type { Credential } from "../config/entities.ts";
 import { WaygateError } from "../core/errors.ts";
@@ -62,6 +63,9 @@ export async function rotateCredential(store: Store, id: string, opts: RotateOpt
     const old = await tx.get("credentials", id);
     if (!old) throw new WaygateError("not_found", `credentials '${id}' not found`);
     const at = now();
+    if (old.kind === "jwt") {
+      throw new WaygateError("invalid_transition", "a jwt credential has no key to rotate: add the new signing key to jwt.keys (or publish it in the JWKS), then remove the old one");
+    }
     if (!old.enabled) throw new WaygateError("invalid_transition", "cannot rotate a disabled credential");
     const oldExpiry = old.expires_at === undefined ? undefined : Date.parse(old.expires_at);
     if (oldExpiry !== undefined && oldExpiry <= at.getTime()) {

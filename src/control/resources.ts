@@ -14,7 +14,7 @@ import { editableProviderKeys, publicProvider, sealProviderKeys } from "../confi
 import type { EntityData, ListQuery, Store, StoreOps } from "../store/store.ts";
 import { checkPolicy } from "../policies/entity.ts";
 import { type PolicyKindLookup, policyKind } from "../policies/registry.ts";
-import { prepareCredential, publicCredential } from "./credentials.ts";
+import { editableCredential, prepareCredential, publicCredential } from "./credentials.ts";
 import { zodIssues } from "./issues.ts";
 import { findByIdOrName, resolveRefs } from "./lookup.ts";
 import { mergePatch } from "./merge-patch.ts";
@@ -107,13 +107,14 @@ function toStoreData<K extends Kind>(
     return { data: { ...provider, keys } as unknown as EntityData<K> };
   }
   if (kind !== "credentials") return { data: input as EntityData<K> };
-  const prepared = prepareCredential(input as z.output<typeof CredentialInput>, existing as Credential | undefined);
+  const prepared = prepareCredential(input as z.output<typeof CredentialInput>, existing as Credential | undefined, ctx.secrets);
   return { data: prepared.data as EntityData<K>, ...(prepared.key !== undefined ? { key: prepared.key } : {}) };
 }
 
 function storedDocument(kind: Kind, entity: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, created_at: _c, updated_at: _u, key_hash: _h, key_prefix: _p, ...doc } = entity;
   if (kind === "providers") doc.keys = editableProviderKeys((entity as unknown as Provider).keys);
+  if (kind === "credentials") return editableCredential(doc);
   return doc;
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ProviderInput, ProviderKeySpec } from "../config/ai-entities.ts";
+import { JwtFields, JwtKeyFields } from "../config/auth-entities.ts";
 import { CredentialInput, INPUT_SCHEMAS, type Kind } from "../config/entities.ts";
 import { ERROR_STATUS } from "../core/errors.ts";
 
@@ -27,8 +28,13 @@ export const SINGULAR: Record<Kind, string> = {
   policies: "Policy",
 };
 
+const PublicJwtKey = JwtKeyFields.omit({ secret: true }).extend({
+  secret_hint: z.string().optional().describe("The last characters of an HMAC secret; the secret itself is never returned"),
+});
+
 const PublicCredential = CredentialInput.omit({ key: true }).extend({
   ...meta,
+  jwt: JwtFields.extend({ keys: z.array(PublicJwtKey) }).optional(),
   key_prefix: z.string().describe("The first characters of the key, to recognise it; the key itself is never returned after create"),
 });
 

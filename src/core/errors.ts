@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   invalid_credential: 401,
   credential_expired: 401,
+  /** A JWT credential's key set (JWKS URL) could not be fetched, so no token of it can be checked now. */
+  jwks_unavailable: 503,
   subscription_required: 403,
   subscription_pending: 403,
   /** An ip_rules policy refused the client address. */

@@ -9,8 +9,8 @@ export interface RequestContext {
   readonly method: string;
   readonly host: string;
   readonly path: string;
-  /** Including the leading '?', or ''. */
-  readonly query: string;
+  /** Including the leading '?', or ''; what the upstream gets (credential hiding may strip a parameter). */
+  query: string;
   readonly clientIp: string;
   /** performance.now() at arrival. */
   readonly startedAt: number;

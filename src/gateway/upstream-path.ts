@@ -16,3 +16,26 @@ export function upstreamPath(ctx: RequestContext, route: CompiledRoute): string 
   if (!base) return path;
   return path === "/" ? base : base.replace(/\/$/, "") + path;
 }
+
+function decodedName(pair: string): string {
+  const eq = pair.indexOf("=");
+  const raw = (eq < 0 ? pair : pair.slice(0, eq)).replaceAll("+", " ");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The query without every parameter named in `names` — compared after
+ * decoding, as the reader decodes them, so `api%5Fkey=` is stripped like
+ * `api_key=`. Every other pair is kept byte for byte, in order.
+ */
+export function withoutQueryParams(query: string, names: readonly string[]): string {
+  const kept = query
+    .slice(1)
+    .split("&")
+    .filter((pair) => pair !== "" && !names.includes(decodedName(pair)));
+  return kept.length === 0 ? "" : `?${kept.join("&")}`;
+}

@@ -1,7 +1,7 @@
 /**
  * Turns the entities of one revision into a Snapshot: the route trie with
- * each route's policy chain (./route-policies.ts), the credential and
- * subscription maps, and one runtime per upstream whose
+ * each route's policy chain (./route-policies.ts), the credential maps
+ * (./compile-credentials.ts), the subscription map, and one runtime per upstream whose
  * targets keep their health and breaker state across compilations.
  */
 import type { EntitySet, Route, Service, Upstream } from "../config/entities.ts";
@@ -10,13 +10,15 @@ import type { Clock } from "../core/clock.ts";
 import type { SecretBox } from "../core/secrets.ts";
 import { TrieRouter } from "../gateway/router/trie-router.ts";
 import type { PolicyServices } from "../policies/kind.ts";
-import { keyAuthPolicy } from "../policies/key-auth.ts";
+import { authPolicy } from "../policies/auth/index.ts";
+import { JwksRegistry } from "../policies/auth/jwks-registry.ts";
 import { policyKind, type PolicyKindLookup } from "../policies/registry.ts";
 import type { Policy } from "../policies/policy.ts";
 import { RetryBudget } from "../upstream/retry.ts";
 import { type TargetRegistry, UpstreamRuntime } from "../upstream/upstream-runtime.ts";
+import { compileCredentials } from "./compile-credentials.ts";
 import { buildAttached, routeChains } from "./route-policies.ts";
-import type { CompiledRoute, CompiledService, CredentialEntry, RewriteTemplate, Snapshot } from "./snapshot.ts";
+import type { CompiledRoute, CompiledService, RewriteTemplate, Snapshot } from "./snapshot.ts";
 
 export interface CompileDeps {
   registry: TargetRegistry;
@@ -28,6 +30,8 @@ export interface CompileDeps {
   policyKinds?: PolicyKindLookup;
   /** Shared services handed to policy kinds (e.g. rate-limit counters). */
   policyServices?: PolicyServices;
+  /** Remote JWT key sets, kept across compilations; a fresh registry (no cached keys) when absent. */
+  jwks?: JwksRegistry;
 }
 
 const MAX_FALLBACK_DEPTH = 4;
@@ -77,27 +81,15 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
     }
   }
 
-  const apps = new Map(set.applications.map((a) => [a.id, a] as const));
-  const credentials = new Map<string, CredentialEntry>();
-  for (const c of set.credentials) {
-    credentials.set(c.key_hash, {
-      credentialId: c.id,
-      applicationId: c.application_id,
-      applicationName: apps.get(c.application_id)?.name ?? "",
-      applicationTeamId: apps.get(c.application_id)?.team_id,
-      enabled: c.enabled,
-      expiresAt: c.expires_at ? Date.parse(c.expires_at) : undefined,
-    });
-  }
+  const { credentials, jwtIssuers } = compileCredentials(set.credentials, set.applications, deps.secrets, deps.jwks ?? new JwksRegistry());
   const subscriptions = new Map(set.subscriptions.map((s) => [`${s.application_id}:${s.service_id}`, s.status] as const));
 
-  return { revision: set.revision, router, credentials, subscriptions, services, upstreams, ai };
+  return { revision: set.revision, router, credentials, jwtIssuers, subscriptions, services, upstreams, ai };
 }
 
 function authPolicies(service: Service): Policy[] {
-  const out: Policy[] = [];
-  if (service.auth.mode === "key_auth") out.push(keyAuthPolicy(service.id, service.auth.hide_credentials));
-  return out;
+  const auth = authPolicy(service);
+  return auth ? [auth] : [];
 }
 
 function fallbackChain(route: Route, service: Service, services: ReadonlyMap<string, CompiledService>): CompiledService[] {

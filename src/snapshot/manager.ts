@@ -12,6 +12,7 @@ import { systemClock } from "../core/clock.ts";
 import type { Store } from "../store/store.ts";
 import type { TargetEventListener } from "../upstream/target-events.ts";
 import { TargetRegistry } from "../upstream/upstream-runtime.ts";
+import { JwksRegistry } from "../policies/auth/jwks-registry.ts";
 import { compileSnapshot } from "./compile.ts";
 import type { Snapshot } from "./snapshot.ts";
 
@@ -19,6 +20,7 @@ export class SnapshotManager {
   private snap: Snapshot | undefined;
   private readonly registry = new TargetRegistry();
   private readonly latency = new LatencyBook();
+  private readonly jwks = new JwksRegistry();
   private unwatch: (() => void) | undefined;
   private reloading: Promise<void> | undefined;
   private again = false;
@@ -76,7 +78,7 @@ export class SnapshotManager {
     if (this.snap && set.revision === this.snap.revision) return;
     let next: Snapshot;
     try {
-      next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency, policyServices: this.policyServices });
+      next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency, policyServices: this.policyServices, jwks: this.jwks });
     } catch (err) {
       if (!this.snap) throw err;
       console.error(`[waygate] revision ${set.revision} failed to compile; still serving ${this.snap.revision}:`, err);

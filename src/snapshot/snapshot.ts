@@ -6,6 +6,7 @@
 import type { AiRuntime } from "../ai/runtime/ai-runtime.ts";
 import type { RetryPolicy, Route, Service, Subscription } from "../config/entities.ts";
 import type { Router } from "../gateway/router/router.ts";
+import type { JwtVerifier } from "../policies/auth/jwt-verifier.ts";
 import type { Policy } from "../policies/policy.ts";
 import type { RetryBudget } from "../upstream/retry.ts";
 import type { UpstreamRuntime } from "../upstream/upstream-runtime.ts";
@@ -47,11 +48,20 @@ export interface CredentialEntry {
   expiresAt: number | undefined;
 }
 
+/** A JWT credential, found by its issuer; subject and claims pick it among credentials of the same issuer. */
+export interface JwtCredentialEntry extends CredentialEntry {
+  verifier: JwtVerifier;
+  subject: string | undefined;
+  claims: ReadonlyArray<readonly [string, string | number | boolean]>;
+}
+
 export interface Snapshot {
   readonly revision: number;
   readonly router: Router<CompiledRoute>;
-  /** SHA-256 of the key → credential. */
+  /** SHA-256 of the key → API key credential. */
   readonly credentials: ReadonlyMap<string, CredentialEntry>;
+  /** Issuer → its JWT credentials, the most specific (subject, most claims) first. */
+  readonly jwtIssuers: ReadonlyMap<string, readonly JwtCredentialEntry[]>;
   /** `${applicationId}:${serviceId}` → status. */
   readonly subscriptions: ReadonlyMap<string, Subscription["status"]>;
   readonly services: ReadonlyMap<string, CompiledService>;

@@ -31,7 +31,7 @@ for (const backend of await availableBackends()) {
       await store.create("providers", provider("b", [{ name: "k", secret: "secret-three-cccc" }], oldBox));
       await store.create("providers", provider("keyless", [{ name: "none" }], oldBox));
       const before = await store.revision();
-      expect(await rotateSecrets(store, oldBox, newBox)).toEqual({ providers: 2, values: 4 });
+      expect(await rotateSecrets(store, oldBox, newBox)).toEqual({ providers: 2, credentials: 0, values: 4 });
       expect(await store.revision()).toBe(before + 1);
       const a = (await store.getByName("providers", "a"))!;
       expect(newBox.decrypt(a.keys[0]!.secret_enc!)).toBe("secret-one-aaaa");
@@ -42,7 +42,7 @@ for (const backend of await availableBackends()) {
       expect(newBox.decrypt((await store.getByName("providers", "b"))!.keys[0]!.secret_enc!)).toBe("secret-three-cccc");
 
       // Again with the same keys: nothing left to move, nothing written.
-      expect(await rotateSecrets(store, oldBox, newBox)).toEqual({ providers: 0, values: 0 });
+      expect(await rotateSecrets(store, oldBox, newBox)).toEqual({ providers: 0, credentials: 0, values: 0 });
       expect(await store.revision()).toBe(before + 1);
     });
 

@@ -8,6 +8,7 @@ import type { EntityMap, Kind } from "../entities.ts";
 import { newId } from "../../core/ids.ts";
 import { hashApiKey, keyPrefix } from "../../core/keys.ts";
 import type { SecretBox } from "../../core/secrets.ts";
+import { jwtMatcherHash, sealJwt } from "../jwt-credential.ts";
 import { sealProviderKeys } from "../provider-keys.ts";
 import type { EntityData } from "../../store/store.ts";
 import { type Entities, identityKeys, ownedKey } from "./current.ts";
@@ -30,7 +31,7 @@ function compact<T extends object>(o: T): T {
 }
 
 /**
- * `secrets` seals provider key secrets; a file with secrets and no box fails
+ * `secrets` seals provider key and JWT secrets; a file with secrets and no box fails
  * with secrets_unavailable. An unchanged secret keeps its stored ciphertext,
  * so applying the same file twice writes nothing.
  */
@@ -93,10 +94,20 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
   for (const { team, credentials, subscriptions, ...a } of cfg.applications) {
     const applicationId = mustRef(ids.applications, a.name);
     out.applications.push({ id: applicationId, key: a.name, label: a.name, data: compact({ ...a, team_id: ref(ids.teams, team) }) });
-    for (const { key, key_hash, key_prefix, ...c } of credentials) {
+    for (const { key, key_hash, key_prefix, jwt, ...c } of credentials) {
       const identity = ownedKey(a.name, c.name);
-      const hash = key !== undefined ? hashApiKey(key) : (key_hash ?? "");
       const before = existing.credentials.get(identity);
+      if (jwt !== undefined) {
+        const sealed = sealJwt(jwt, before?.jwt, secrets, `applications.${a.name}.credentials.${c.name}.jwt`);
+        out.credentials.push({
+          id: idOf("credentials", identity),
+          key: identity,
+          label: `${a.name}/${c.name}`,
+          data: compact({ ...c, application_id: applicationId, jwt: sealed, key_hash: jwtMatcherHash(sealed), key_prefix: "" }),
+        });
+        continue;
+      }
+      const hash = key !== undefined ? hashApiKey(key) : (key_hash ?? "");
       // Without the key, the visible prefix can only come from the file or from the credential already stored with this hash.
       const prefix = key !== undefined ? keyPrefix(key) : (key_prefix ?? (before?.key_hash === hash ? before.key_prefix : ""));
       out.credentials.push({

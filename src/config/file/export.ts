@@ -6,6 +6,7 @@
  * land in an exported file), and the order is by name so two exports of
  * equal stores are equal texts.
  */
+import { editableJwt } from "../jwt-credential.ts";
 import { Document, isScalar, visit } from "yaml";
 import type { z } from "zod";
 import type { Provider } from "../ai-entities.ts";
@@ -91,7 +92,11 @@ export function toConfigDocument(set: EntitySet): Record<string, unknown> {
       const credentials = set.credentials
         .filter((c) => c.application_id === a.id)
         .sort(byName)
-        .map((c) => entry(CredentialFile, { name: c.name, key_hash: c.key_hash, key_prefix: c.key_prefix || undefined }, c, ["application_id", "key_hash", "key_prefix"]));
+        .map((c) =>
+          c.jwt !== undefined
+            ? entry(CredentialFile, { name: c.name, kind: c.kind }, { ...c, jwt: editableJwt(c.jwt) }, ["application_id", "key_hash", "key_prefix"])
+            : entry(CredentialFile, { name: c.name, key_hash: c.key_hash, key_prefix: c.key_prefix || undefined }, c, ["application_id", "key_hash", "key_prefix"]),
+        );
       const subscriptions = set.subscriptions
         .filter((s) => s.application_id === a.id)
         .map((s) => ({ service: service.get(s.service_id) ?? s.service_id, status: s.status }))

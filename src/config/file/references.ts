@@ -3,6 +3,7 @@
  * reference by name points at something in the file. Fallback cycles are
  * allowed: the gateway cuts them at run time, and the admin API accepts them.
  */
+import { jwtMatcherHash } from "../jwt-credential.ts";
 import { hashApiKey } from "../../core/keys.ts";
 import type { RouteNode } from "../ai-entities.ts";
 import type { FilePath } from "./paths.ts";
@@ -64,6 +65,10 @@ export function checkReferences(cfg: WaygateConfig): ReferenceIssue[] {
     const credentialNames = new NameIndex("credential", issues, ` in application '${a.name}'`);
     a.credentials.forEach((c, j) => {
       credentialNames.add(c.name, ["applications", i, "credentials", j, "name"]);
+      if (c.jwt !== undefined) {
+        keys.add(jwtMatcherHash(c.jwt), ["applications", i, "credentials", j, "jwt"], "(another jwt credential has the same issuer, subject and claims)");
+        return;
+      }
       const hash = c.key_hash ?? (c.key !== undefined ? hashApiKey(c.key) : undefined);
       const field = c.key_hash !== undefined ? "key_hash" : "key";
       if (hash !== undefined) keys.add(hash, ["applications", i, "credentials", j, field], "(another credential has the same key)");

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "../ai-entities.ts";
-import { ApplicationInput, CredentialInput, PolicyInput, RouteInput, ServiceInput, SubscriptionInput, TeamInput, UpstreamInput } from "../entities.ts";
+import { ApplicationInput, CredentialInput, credentialKindIssues, PolicyInput, RouteInput, ServiceInput, SubscriptionInput, TeamInput, UpstreamInput } from "../entities.ts";
 
 const name = TeamInput.shape.name;
 
@@ -27,12 +27,20 @@ export const ServiceFile = ServiceInput.omit({ team_id: true, upstream_id: true,
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** An API key credential gives `key` or `key_hash`; a jwt credential gives `jwt` (HMAC secrets as `secret: "${ENV_VAR}"`). */
 export const CredentialFile = CredentialInput.omit({ application_id: true })
   .extend({
     key_hash: z.string().regex(SHA256_HEX, "must be a SHA-256 digest: 64 lowercase hex digits").optional(),
     key_prefix: z.string().max(32).optional(),
   })
   .superRefine((c, ctx) => {
+    for (const issue of credentialKindIssues(c)) ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+    if (c.kind === "jwt") {
+      if (c.key_hash !== undefined || c.key_prefix !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["key_hash"], message: "a jwt credential has no key: leave out key_hash and key_prefix" });
+      }
+      return;
+    }
     if (c.key === undefined && c.key_hash === undefined) {
       ctx.addIssue({ code: "custom", path: ["key"], message: "give either key (e.g. \"${APP_KEY}\") or key_hash" });
     }
