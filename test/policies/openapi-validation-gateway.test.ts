@@ -182,6 +182,17 @@ policies:
 `;
 
 describe("openapi_validation in waygate.yaml", () => {
+  test("the example in docs/policies.md is a valid file", async () => {
+    const doc = await Bun.file(new URL("../../docs/policies.md", import.meta.url)).text();
+    const section = doc.slice(doc.indexOf("### openapi_validation"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const file = `version: 1\nservices:\n  - name: orders\n    routes:\n      - name: orders-api\n        paths: [/orders]\n${example}`;
+    const r = validateConfig(file, {});
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.config.policies[0]?.config.unknown_operation).toBe("reject");
+  });
+
   test("a broken document is reported at its place in the file", () => {
     const broken = YAML.replace("in: query", "in: body");
     const r = validateConfig(broken, {});

@@ -330,6 +330,18 @@ describe("openapi_validation: requests", () => {
     expect(await failures(lenient, { url: `${API}/orders/0` })).toEqual(["path.id"]);
   });
 
+  test("HEAD is covered by a described GET", async () => {
+    expect(await run(p, { method: "HEAD", url: `${API}/orders/3` })).toBe("pass");
+    expect(await failures(p, { method: "HEAD", url: `${API}/orders/0` })).toEqual(["path.id"]);
+  });
+
+  test("literal path text outside ASCII matches its percent-encoded form", async () => {
+    const doc = { openapi: "3.1.0", info: { title: "t", version: "1" }, paths: { "/cafés/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", maxLength: 3 } }] } } } };
+    const cafe = build(doc);
+    expect(await run(cafe, { url: "http://g/caf%C3%A9s/a%20b" })).toBe("pass");
+    expect(await failures(cafe, { url: "http://g/caf%C3%A9s/%C3%A9%C3%A9%C3%A9%C3%A9" })).toEqual(["path.id"]);
+  });
+
   test("a CORS preflight is left to the cors policy", async () => {
     const preflight = { method: "OPTIONS", url: `${API}/orders`, headers: { origin: "https://app.example.com", "access-control-request-method": "POST" } };
     expect(await run(p, preflight)).toBe("pass");

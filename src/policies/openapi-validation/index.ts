@@ -35,7 +35,8 @@ function lookup(api: CompiledApi, method: string, path: string): Lookup {
   if (below === undefined) return undefined;
   const allowed = new Set<string>();
   for (const { template, raw } of matchTemplates(api.paths, below)) {
-    const op = template.value.get(method);
+    // HEAD is GET without the body: a described GET covers it unless HEAD is described itself.
+    const op = template.value.get(method) ?? (method === "HEAD" ? template.value.get("GET") : undefined);
     if (op) return { op, raw };
     for (const m of template.value.keys()) allowed.add(m);
   }

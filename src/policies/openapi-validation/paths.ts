@@ -32,14 +32,15 @@ export function compileTemplate<T>(template: string, value: T): PathTemplate<T> 
     source += "([^/]+?)";
     last = m.index + m[0].length;
   }
-  const tail = template.slice(last);
-  if (/[{}]/.test(tail) || /[{}]/.test(template.replace(VARIABLE, ""))) return { path: ["paths", template], message: "unbalanced '{' or '}' in the path template" };
-  source += escape(tail);
+  if (/[{}]/.test(template.replace(VARIABLE, ""))) return { path: ["paths", template], message: "unbalanced '{' or '}' in the path template" };
+  source += escape(template.slice(last));
   return { template, names, pattern: new RegExp(`^${source}$`), value };
 }
 
+/** Request paths arrive percent-encoded, so literal text outside ASCII is matched in its encoded form. */
 function escape(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const encoded = /[^\x00-\x7f]/.test(literal) ? encodeURI(literal) : literal;
+  return encoded.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function literalLength(t: PathTemplate<unknown>): number {
