@@ -1,10 +1,11 @@
 /**
- * Admin authentication: one shared token, sent as `Authorization: Bearer …`
- * or `x-admin-token`. The comparison is between SHA-256 digests in constant
- * time, so neither the content nor the length of the token leaks through
- * timing, and a deployment can configure only the token's hash.
+ * The bootstrap admin token, and where the admin API finds a caller's
+ * credential: `Authorization: Bearer …` or `x-admin-token`. The admin token
+ * authenticates as the built-in super admin (src/identity/principal.ts
+ * compares SHA-256 digests in constant time, so neither the content nor the
+ * length of the token leaks through timing); a deployment can configure
+ * only the token's hash. Sessions and access tokens travel the same way.
  */
-import { timingSafeEqual } from "node:crypto";
 
 /** The token itself, or only its SHA-256 (hex) so the plaintext need not be kept. */
 export type AdminTokenSpec = string | { kind: "plain"; token: string } | { kind: "sha256"; hash: string };
@@ -28,11 +29,4 @@ export function presentedToken(req: Request): string | undefined {
     if (match?.[1]) return match[1].trim();
   }
   return req.headers.get("x-admin-token") ?? undefined;
-}
-
-/** An empty or malformed configured token never matches: an unset token must not mean an open admin API. */
-export function isAuthorized(req: Request, expected: Buffer | undefined): boolean {
-  const presented = presentedToken(req);
-  if (presented === undefined || expected === undefined) return false;
-  return timingSafeEqual(sha256(presented), expected);
 }

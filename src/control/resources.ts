@@ -18,6 +18,8 @@ import { editableCredential, prepareCredential, publicCredential } from "./crede
 import { zodIssues } from "./issues.ts";
 import { findByIdOrName, resolveRefs } from "./lookup.ts";
 import { mergePatch } from "./merge-patch.ts";
+import { ALL_TEAMS, type TeamScope } from "./scope.ts";
+import { listInTeams } from "../identity/scoped-list.ts";
 import { initialSubscription } from "./subscription-actions.ts";
 
 export interface Result {
@@ -135,7 +137,8 @@ function parseLimit(raw: string | null): number {
   return n;
 }
 
-export async function listEntities(store: Store, kind: Kind, params: URLSearchParams): Promise<Result> {
+/** With a team scope, only entities of those teams are listed and counted. */
+export async function listEntities(store: Store, kind: Kind, params: URLSearchParams, scope: TeamScope = ALL_TEAMS): Promise<Result> {
   const allowed = new Set(["limit", "cursor", ...filterFields(kind)]);
   for (const key of params.keys()) {
     if (!allowed.has(key)) {
@@ -151,7 +154,7 @@ export async function listEntities(store: Store, kind: Kind, params: URLSearchPa
     if (value !== null) where[field] = value;
   }
   if (Object.keys(where).length > 0) query.where = (await resolveRefs(store, kind, where)) as Record<string, string>;
-  const page = await store.list(kind, query);
+  const page = scope.kind === "all" ? await store.list(kind, query) : await listInTeams(store.db, kind, query, scope.teams);
   return { status: 200, body: { data: page.items.map((e) => publicView(kind, e)), next: page.next ?? null, total: page.total } };
 }
 

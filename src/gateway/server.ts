@@ -25,8 +25,8 @@ export interface GatewayOptions {
   store: Store;
   proxy: { hostname: string; port: number };
   admin: { hostname: string; port: number } | null;
-  /** The admin API; receives every admin-port request other than /metrics, /healthz, /readyz. */
-  adminHandler?: (req: Request) => Promise<Response>;
+  /** The admin API; receives every admin-port request other than /metrics, /healthz, /readyz, with the peer address for its audit log. */
+  adminHandler?: (req: Request, clientIp?: string) => Promise<Response>;
   callLog: CallLogSink | null;
   pollMs?: number;
   /** Decrypts provider keys (AI services). */
@@ -98,12 +98,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     adminServer = Bun.serve({
       hostname: opts.admin.hostname,
       port: opts.admin.port,
-      async fetch(req) {
+      async fetch(req, server) {
         const path = new URL(req.url).pathname;
         if (path === "/healthz") return Response.json({ status: "ok" });
         if (path === "/readyz") return Response.json({ status: "ready", revision: snapshots.current.revision });
         if (path === "/metrics") return new Response(metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4" } });
-        if (adminHandler) return adminHandler(req);
+        if (adminHandler) return adminHandler(req, server.requestIP(req)?.address);
         return errorResponse(new WaygateError("not_found", "not found"));
       },
       error(err) {

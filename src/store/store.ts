@@ -7,7 +7,7 @@
  * global revision; gateways watch that revision and recompile.
  */
 import type { EntityMap, EntitySet, Kind } from "../config/entities.ts";
-import type { Driver } from "./sql/driver.ts";
+import type { Driver, Queryer } from "./sql/driver.ts";
 
 export interface ListQuery {
   /** Page size, 1..1000 (default 100). */
@@ -52,8 +52,12 @@ export interface Store extends StoreOps {
   readonly db: Driver;
   /** Apply pending migrations. Idempotent. */
   migrate(): Promise<number[]>;
-  /** All writes inside run in one database transaction and bump the revision once. */
-  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  /**
+   * All writes inside run in one database transaction and bump the revision
+   * once. `q` runs statements on the record tables (see `db`) in that same
+   * transaction, so e.g. an audit entry commits or rolls back with the change.
+   */
+  transaction<T>(fn: (tx: StoreOps, q: Queryer) => Promise<T>): Promise<T>;
   revision(): Promise<number>;
   /** Every entity, read consistently at one revision. */
   loadAll(): Promise<EntitySet>;

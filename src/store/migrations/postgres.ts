@@ -127,4 +127,89 @@ const budgetAlerts: Migration = {
   ],
 };
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, ANALYTICS_POSTGRES_MIGRATION];
+/**
+ * Admin identity and the audit log: users, their team memberships, login
+ * sessions and personal access tokens (both kept only as SHA-256 of the
+ * token), and one audit entry per admin change. Not configuration: writes
+ * here do not bump the revision. The built-in bootstrap admin is the user
+ * the admin token authenticates as.
+ */
+const identity: Migration = {
+  version: 5,
+  name: "identity_audit",
+  statements: [
+    `CREATE TABLE users (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  username text NOT NULL UNIQUE,
+  password_hash text,
+  role text NOT NULL,
+  disabled integer NOT NULL DEFAULT 0,
+  built_in integer NOT NULL DEFAULT 0,
+  created_at text NOT NULL,
+  updated_at text NOT NULL
+)`,
+    `INSERT INTO users (id, username, role, built_in, created_at, updated_at) VALUES ('admin', 'admin', 'super_admin', 1, '1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z')`,
+    `CREATE TABLE team_memberships (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  team_id text NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+  role text NOT NULL,
+  created_at text NOT NULL,
+  CONSTRAINT team_memberships_user_team_role_key UNIQUE (user_id, team_id, role)
+)`,
+    `CREATE INDEX team_memberships_team_id_idx ON team_memberships (team_id)`,
+    `CREATE TABLE admin_sessions (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  token_hash text NOT NULL UNIQUE,
+  prefix text NOT NULL,
+  ip text,
+  created_at text NOT NULL,
+  expires_at text NOT NULL,
+  revoked_at text
+)`,
+    `CREATE INDEX admin_sessions_user_id_idx ON admin_sessions (user_id)`,
+    `CREATE TABLE access_tokens (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name text NOT NULL,
+  token_hash text NOT NULL UNIQUE,
+  prefix text NOT NULL,
+  created_at text NOT NULL,
+  expires_at text,
+  last_used_at text,
+  revoked_at text
+)`,
+    `CREATE INDEX access_tokens_user_id_idx ON access_tokens (user_id)`,
+    `CREATE TABLE audit_log (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  at text NOT NULL,
+  actor_id text,
+  actor_name text,
+  auth_method text,
+  ip text,
+  method text NOT NULL,
+  path text NOT NULL,
+  action text NOT NULL,
+  kind text,
+  entity_id text,
+  before_doc text,
+  after_doc text
+)`,
+    `CREATE INDEX audit_log_at_idx ON audit_log (at)`,
+    `CREATE INDEX audit_log_entity_idx ON audit_log (kind, entity_id)`,
+    `CREATE TABLE audit_log_teams (
+  entry_seq bigint NOT NULL REFERENCES audit_log (seq) ON DELETE CASCADE,
+  team_id text NOT NULL,
+  PRIMARY KEY (entry_seq, team_id)
+)`,
+    `CREATE INDEX audit_log_teams_team_id_idx ON audit_log_teams (team_id)`,
+  ],
+};
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, identity, budgetAlerts, ANALYTICS_POSTGRES_MIGRATION];

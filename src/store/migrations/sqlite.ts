@@ -127,4 +127,89 @@ const budgetAlerts: Migration = {
   ],
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, ANALYTICS_SQLITE_MIGRATION];
+/**
+ * Admin identity and the audit log: users, their team memberships, login
+ * sessions and personal access tokens (both kept only as SHA-256 of the
+ * token), and one audit entry per admin change. Not configuration: writes
+ * here do not bump the revision. The built-in bootstrap admin is the user
+ * the admin token authenticates as.
+ */
+const identity: Migration = {
+  version: 5,
+  name: "identity_audit",
+  statements: [
+    `CREATE TABLE users (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT,
+  role TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  built_in INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+)`,
+    `INSERT INTO users (id, username, role, built_in, created_at, updated_at) VALUES ('admin', 'admin', 'super_admin', 1, '1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z')`,
+    `CREATE TABLE team_memberships (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  team_id TEXT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  CONSTRAINT team_memberships_user_team_role_key UNIQUE (user_id, team_id, role)
+)`,
+    `CREATE INDEX team_memberships_team_id_idx ON team_memberships (team_id)`,
+    `CREATE TABLE admin_sessions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  ip TEXT,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+)`,
+    `CREATE INDEX admin_sessions_user_id_idx ON admin_sessions (user_id)`,
+    `CREATE TABLE access_tokens (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  last_used_at TEXT,
+  revoked_at TEXT
+)`,
+    `CREATE INDEX access_tokens_user_id_idx ON access_tokens (user_id)`,
+    `CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  at TEXT NOT NULL,
+  actor_id TEXT,
+  actor_name TEXT,
+  auth_method TEXT,
+  ip TEXT,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  action TEXT NOT NULL,
+  kind TEXT,
+  entity_id TEXT,
+  before_doc TEXT,
+  after_doc TEXT
+)`,
+    `CREATE INDEX audit_log_at_idx ON audit_log (at)`,
+    `CREATE INDEX audit_log_entity_idx ON audit_log (kind, entity_id)`,
+    `CREATE TABLE audit_log_teams (
+  entry_seq INTEGER NOT NULL REFERENCES audit_log (seq) ON DELETE CASCADE,
+  team_id TEXT NOT NULL,
+  PRIMARY KEY (entry_seq, team_id)
+)`,
+    `CREATE INDEX audit_log_teams_team_id_idx ON audit_log_teams (team_id)`,
+  ],
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, identity, budgetAlerts, ANALYTICS_SQLITE_MIGRATION];

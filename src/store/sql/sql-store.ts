@@ -16,6 +16,7 @@ import { startWatch } from "./watch.ts";
 
 interface Active {
   session: Session;
+  q: Queryer;
   open: boolean;
 }
 
@@ -66,8 +67,10 @@ export class SqlStore implements Store {
     return this.write((s) => s.delete(kind, id));
   }
 
-  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-    return this.write(fn);
+  transaction<T>(fn: (tx: StoreOps, q: Queryer) => Promise<T>): Promise<T> {
+    const active = this.active.getStore();
+    if (active?.open) return fn(active.session, active.q);
+    return this.write((s) => fn(s, (this.active.getStore() as Active).q));
   }
 
   revision(): Promise<number> {
@@ -122,7 +125,7 @@ export class SqlStore implements Store {
     const session = this.current();
     if (session) return fn(session);
     return this.driver.write(async (q) => {
-      const active: Active = { session: new Session(q, this.driver.dialect), open: true };
+      const active: Active = { session: new Session(q, this.driver.dialect), q, open: true };
       try {
         const result = await this.active.run(active, () => fn(active.session));
         if (active.session.dirty) await this.bump(q);

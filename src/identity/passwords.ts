@@ -1,0 +1,39 @@
+/**
+ * Passwords are hashed with argon2id. A login for a user that does not
+ * exist still verifies against a real hash, so the answer takes about as
+ * long as a wrong password and timing does not tell which names exist.
+ */
+import { WaygateError } from "../core/errors.ts";
+
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export function hashPassword(password: string): Promise<string> {
+  return Bun.password.hash(password, { algorithm: "argon2id" });
+}
+
+let decoy: Promise<string> | undefined;
+
+/** Verifies `password` against `hash`, or against a decoy hash (always false) when there is none. */
+export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
+  if (hash === null) {
+    decoy ??= hashPassword(crypto.randomUUID());
+    await Bun.password.verify(password, await decoy).catch(() => false);
+    return false;
+  }
+  try {
+    return await Bun.password.verify(password, hash);
+  } catch {
+    return false;
+  }
+}
+
+/** A new password must be long enough to resist guessing; length beats composition rules. */
+export function checkNewPassword(value: unknown, path = "password"): string {
+  if (typeof value !== "string" || value.length < MIN_PASSWORD_LENGTH || value.length > MAX_PASSWORD_LENGTH) {
+    throw new WaygateError("validation_failed", "invalid password", {
+      details: [{ path, message: `must be a string of ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters` }],
+    });
+  }
+  return value;
+}
