@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { applyConfig } from "../../src/config/file/apply.ts";
+import { exportConfig } from "../../src/config/file/export.ts";
 import { validateConfig } from "../../src/config/file/validate.ts";
+import { openStore } from "../../src/store/open.ts";
 import { FaultUpstream } from "../support/fault-upstream.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
@@ -224,5 +226,21 @@ describe("openapi_validation in waygate.yaml", () => {
     expect((await post("/pets", JSON.stringify({ name: "rex", tag: null }))).status).toBe(200);
     // unknown_operation: allow
     expect((await fetch(`${g.url}/pets/7`)).status).toBe(200);
+  });
+
+  test("exported and applied again, the document comes back the same", async () => {
+    const r = validateConfig(YAML, {});
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const store = await openStore("sqlite::memory:");
+    try {
+      await applyConfig(store, r.config);
+      const text = await exportConfig(store);
+      const again = validateConfig(text, {});
+      if (!again.ok) throw new Error(JSON.stringify(again.errors));
+      expect(again.config.policies[0]?.config).toEqual(r.config.policies[0]!.config);
+      expect((await applyConfig(store, again.config)).changed).toBe(false);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -3,7 +3,8 @@
  * (and which documents are refused, with their places), and what every kind
  * of request failure reports.
  */
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
+import Ajv2020 from "ajv/dist/2020.js";
 import { WaygateError } from "../../src/core/errors.ts";
 import type { FieldIssue } from "../../src/core/errors.ts";
 import { checkPolicy } from "../../src/policies/entity.ts";
@@ -48,7 +49,8 @@ function problems(spec: unknown): Array<[string, string]> {
 
 const ITEM_30 = {
   type: "object",
-  required: ["name", "items"],
+  // id is required in responses only: it is readOnly.
+  required: ["id", "name", "items"],
   properties: {
     id: { type: "integer", readOnly: true },
     name: { type: "string", minLength: 1 },
@@ -361,6 +363,26 @@ describe("openapi_validation: requests", () => {
     const ctx = fakeContext({ method: "POST", url: `${API}/orders`, headers: { "content-type": "application/json" }, body: text });
     expect(await p.onRequest!(ctx, NO_SNAPSHOT)).toBeUndefined();
     expect(new TextDecoder().decode(ctx.body)).toBe(text);
+  });
+});
+
+describe("openapi_validation: compiled once", () => {
+  test("requests only run validators built with the policy", async () => {
+    const p = build(DOC_30);
+    const compile = spyOn(Ajv2020.prototype, "compile");
+    try {
+      expect(await failures(p, { url: `${API}/orders?limit=0` })).toEqual(["query.limit", "header.x-trace"]);
+      const body = JSON.stringify(GOOD_ITEM);
+      expect(await run(p, { method: "POST", url: `${API}/orders`, headers: { "content-type": "application/json" }, body })).toBe("pass");
+      expect(compile).not.toHaveBeenCalled();
+    } finally {
+      compile.mockRestore();
+    }
+  });
+
+  test("a stored document that no longer compiles fails the build, which closes the route", () => {
+    const broken = { spec: { openapi: "3.0.3", info: {}, paths: { "/a": { get: { parameters: [{ name: "x", in: "body" }] } } } }, unknown_operation: "reject" as const };
+    expect(() => kind.build(broken, BUILD_CTX)).toThrow("invalid OpenAPI document at paths./a.get.parameters.0.in");
   });
 });
 
