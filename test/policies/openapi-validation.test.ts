@@ -177,6 +177,8 @@ describe("openapi_validation: documents", () => {
           },
         },
         "/b": { post: { requestBody: { content: {} } } },
+        "/d/{key}": { parameters: [{ name: "key", in: "path", schema: { type: "string" } }], get: {}, put: {} },
+        "/e/{key}": { get: {} },
         c: { get: {} },
       },
       components: { schemas: { Bad: { type: "strnig", properties: { n: { minLength: -1 } } } } },
@@ -188,8 +190,9 @@ describe("openapi_validation: documents", () => {
       ["spec.paths./a/{id}.get.parameters.0.in", "must be one of path, query, header, cookie"],
       ["spec.paths./a/{id}.get.parameters.1.required", "must be true for a path parameter"],
       ["spec.paths./a/{id}.get.parameters.2.style", "style 'matrix' is not valid in query; use form, spaceDelimited, pipeDelimited, deepObject"],
-      ["spec.paths./a/{id}.get", "the path variable 'id' has no path parameter"],
       ["spec.paths./b.post.requestBody.content", "must name at least one media type"],
+      ["spec.paths./d/{key}.parameters.0.required", "must be true for a path parameter"],
+      ["spec.paths./e/{key}.get", "the path variable 'key' has no path parameter"],
       ["spec.paths.c", "a path must start with '/'"],
     ].sort() as Array<[string, string]>);
   });

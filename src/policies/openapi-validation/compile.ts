@@ -143,6 +143,8 @@ class Compiler {
 
   private parameters(item: JsonObject, itemPath: Path, op: JsonObject, opPath: Path, names: readonly string[]) {
     const byKey = new Map<string, { spec: ParameterSpec; schemaPath: Path | undefined }>();
+    // A path parameter that is itself faulty still declares its variable; it is reported once, for its own fault.
+    const declared = new Set<string>();
     const lists: Array<[unknown, Path]> = [
       [item.parameters, [...itemPath, "parameters"]],
       [op.parameters, [...opPath, "parameters"]],
@@ -155,12 +157,14 @@ class Compiler {
       }
       // Operation parameters come second and replace path-level ones with the same name and location.
       list.forEach((value, i) => {
+        const raw = resolveReference(this.doc, value, []);
+        if (raw.ok && isObject(raw.value) && raw.value.in === "path" && typeof raw.value.name === "string") declared.add(raw.value.name);
         const p = this.parameter(value, [...listPath, i], names);
         if (p && !(p.spec.in === "header" && IGNORED_HEADERS.has(p.spec.name))) byKey.set(`${p.spec.in}:${p.spec.name}`, p);
       });
     }
     for (const name of names) {
-      if (!byKey.has(`path:${name}`)) this.issue(opPath, `the path variable '${name}' has no path parameter`);
+      if (!declared.has(name)) this.issue(opPath, `the path variable '${name}' has no path parameter`);
     }
     return [...byKey.values()];
   }
@@ -248,6 +252,17 @@ class Compiler {
 
 export type CompileResult = { ok: true; api: CompiledApi } | { ok: false; issues: DocumentIssue[] };
 
+/** Path-level parameters are compiled once per operation; their faults are reported once. */
+function distinct(issues: readonly DocumentIssue[]): DocumentIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = JSON.stringify([i.path, i.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function compileApi(spec: string | JsonObject): CompileResult {
   const loaded = loadDocument(spec);
   if (!loaded.ok) return loaded;
@@ -260,6 +275,6 @@ export function compileApi(spec: string | JsonObject): CompileResult {
   // Schemas the meta-schema rejects would fail again, less clearly, when compiled.
   compiler.compiling = compiler.issues.length === 0;
   const paths = compiler.paths();
-  if (compiler.issues.length > 0 || !Array.isArray(bases)) return { ok: false, issues: compiler.issues };
+  if (compiler.issues.length > 0 || !Array.isArray(bases)) return { ok: false, issues: distinct(compiler.issues) };
   return { ok: true, api: { bases, paths } };
 }
