@@ -28,12 +28,17 @@ export interface QuotaFixture {
   clock: FakeClock;
   /** a1 and a2 in team t1, b1 in team t2. */
   tenants: { a1: Tenant; a2: Tenant; b1: Tenant };
-  /** Attaches a policy to the AI service and waits until the gateway serves it; returns a function that removes it. */
-  policy(kind: string, config: Record<string, unknown>): Promise<() => Promise<void>>;
+  /** Attaches a policy to the AI service and waits until the gateway serves it. */
+  policy(kind: string, config: Record<string, unknown>): Promise<AttachedPolicy>;
   chat(key: string, opts?: ChatOptions): Promise<Response>;
   messages(key: string, opts?: { content?: string }): Promise<Response>;
   embeddings(key: string, input: string): Promise<Response>;
   stop(): Promise<void>;
+}
+
+export interface AttachedPolicy {
+  id: string;
+  remove(): Promise<void>;
 }
 
 export interface ChatOptions {
@@ -77,9 +82,12 @@ export async function startQuotaFixture(backend: CounterBackend, startMs: number
     async policy(kind, config) {
       const p = await g.create("policies", { name: `${kind}-${++seq}`, kind, scope: "service", service_id: svc.id, config });
       await g.synced();
-      return async () => {
-        await g.store.delete("policies", p.id);
-        await g.synced();
+      return {
+        id: p.id,
+        async remove() {
+          await g.store.delete("policies", p.id);
+          await g.synced();
+        },
       };
     },
     chat(key, opts = {}) {

@@ -24,7 +24,7 @@ for (const backend of await counterBackends()) {
 
     test("a per-application minute quota admits calls until used up, then refuses; the next minute starts afresh", async () => {
       const { a1, a2 } = q.tenants;
-      const off = await q.policy("token_limit", { limit: 60, window: "minute", key: "application" });
+      const policy = await q.policy("token_limit", { limit: 60, window: "minute", key: "application" });
       try {
         let used = 0;
         let last = 0;
@@ -72,13 +72,13 @@ for (const backend of await counterBackends()) {
         expect(fresh.headers.get("x-ratelimit-reset-tokens")).toBe("60s");
         await fresh.body?.cancel();
       } finally {
-        await off();
+        await policy.remove();
       }
     });
 
     test("a per-team quota is shared by the team's applications and not by another team", async () => {
       const { a1, a2, b1 } = q.tenants;
-      const off = await q.policy("token_limit", { limit: 80, window: "day", key: "team" });
+      const policy = await q.policy("token_limit", { limit: 80, window: "day", key: "team" });
       try {
         let used = 0;
         for (let i = 0; i < 20 && used < 80; i++) used += (await chatUsage(await q.chat(i % 2 === 0 ? a1.key : a2.key))).total_tokens;
@@ -90,13 +90,13 @@ for (const backend of await counterBackends()) {
         }
         expect((await q.chat(b1.key)).status).toBe(200);
       } finally {
-        await off();
+        await policy.remove();
       }
     });
 
     test("streamed chats, Anthropic messages and embeddings are counted, by the configured side", async () => {
       const { b1 } = q.tenants;
-      const off = await q.policy("token_limit", { limit: 100_000, window: "hour", key: "application", tokens: "input" });
+      const policy = await q.policy("token_limit", { limit: 100_000, window: "hour", key: "application", tokens: "input" });
       try {
         const first = await q.chat(b1.key, { stream: true, content: "count this streamed prompt please" });
         expect(first.headers.get("x-ratelimit-remaining-tokens")).toBe("100000");
@@ -117,13 +117,13 @@ for (const backend of await counterBackends()) {
         expect(fourth.headers.get("x-ratelimit-remaining-tokens")).toBe(String(100_000 - streamed.prompt_tokens - anthropicInput - embedded));
         await fourth.body?.cancel();
       } finally {
-        await off();
+        await policy.remove();
       }
     });
 
     test("a used-up quota refuses a streamed call before it starts", async () => {
       const { a2 } = q.tenants;
-      const off = await q.policy("token_limit", { limit: 1, window: "month", key: "credential" });
+      const policy = await q.policy("token_limit", { limit: 1, window: "month", key: "credential" });
       try {
         await streamUsage(await q.chat(a2.key, { stream: true }));
         const refused = await q.chat(a2.key, { stream: true });
@@ -133,7 +133,7 @@ for (const backend of await counterBackends()) {
         const records = await q.f.g.records();
         expect(records.at(-1)).toMatchObject({ status: 429, error_code: "token_quota_exceeded" });
       } finally {
-        await off();
+        await policy.remove();
       }
     });
   });
