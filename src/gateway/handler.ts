@@ -7,11 +7,11 @@ import { handleAi } from "../ai/handler.ts";
 import { WaygateError, errorResponse } from "../core/errors.ts";
 import { newRequestId } from "../core/ids.ts";
 import type { Policy } from "../policies/policy.ts";
-import type { Snapshot } from "../snapshot/snapshot.ts";
+import type { CompiledRoute, Snapshot } from "../snapshot/snapshot.ts";
 import { type CallRecord, emptyRecord } from "../telemetry/call-record.ts";
 import type { RequestContext } from "./context.ts";
 import { acceptRequestId } from "./headers.ts";
-import { splitUrl, wellFormedEscapes } from "./path.ts";
+import { alternateReading, splitUrl, wellFormedEscapes } from "./path.ts";
 import { type ProxyHooks, proxyRequest } from "./proxy.ts";
 
 export interface GatewayDeps {
@@ -21,6 +21,20 @@ export interface GatewayDeps {
 }
 
 export type GatewayHandler = (req: Request, clientIp: string) => Promise<Response>;
+
+/**
+ * See alternateReading: true when the path's other reading would be routed
+ * to another service or through other policies, so that the checks made
+ * for this route need not be the ones its upstream thinks were made.
+ */
+function readsAsAnotherRoute(snap: Snapshot, req: Request, host: string, path: string, route: CompiledRoute): boolean {
+  const alternate = alternateReading(path);
+  if (alternate === undefined || alternate === path) return false;
+  const other = snap.router.match({ method: req.method, host, path: alternate, headers: req.headers });
+  if (!other.ok || other.match.value === route) return false;
+  const elsewhere = other.match.value;
+  return elsewhere.service !== route.service || elsewhere.policies.map((p) => p.name).join() !== route.policies.map((p) => p.name).join();
+}
 
 export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
   const hooks: ProxyHooks = {
@@ -83,6 +97,9 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
         return reject(ctx, new WaygateError("route_not_found", `no route matches ${req.method} ${path}`));
       }
       const route = m.match.value;
+      if (readsAsAnotherRoute(snap, req, host, path, route)) {
+        return reject(ctx, new WaygateError("bad_request", "the request path matches another route when its encoded slashes or ';' parameters are read as an upstream may read them"));
+      }
       ctx.route = route;
       ctx.params = m.match.params;
       ctx.rest = m.match.rest;

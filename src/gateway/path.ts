@@ -1,8 +1,10 @@
 /**
  * Splits a request URL into path and query without a full URL parse (this
- * runs on every request) and removes dot segments (RFC 3986 §5.2.4), also
- * in their percent-encoded forms, so `/a/%2e%2e/admin` cannot reach a
- * route that `/admin` would not.
+ * runs on every request) and normalises the path the way RFC 3986 §6.2.2
+ * says equivalent URIs compare: percent-encoded unreserved characters are
+ * decoded (`/%61dmin` is `/admin`) and dot segments removed (§5.2.4), also
+ * in their encoded forms, so `/a/%2e%2e/admin` cannot reach a route that
+ * `/admin` would not. Routing and the upstream then see the same path.
  */
 export interface SplitUrl {
   path: string;
@@ -17,9 +19,36 @@ export function splitUrl(url: string): SplitUrl {
   const q = url.indexOf("?", start);
   const hash = url.indexOf("#", start);
   const end = q >= 0 ? q : hash >= 0 ? hash : url.length;
-  const path = url.slice(start, end) || "/";
+  const raw = url.slice(start, end) || "/";
   const query = q >= 0 ? url.slice(q, hash > q ? hash : url.length) : "";
+  const path = raw.includes("%") ? decodeUnreserved(raw) : raw;
   return { path: needsNormalising(path) ? normalisePath(path) : path, query };
+}
+
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/** `%61` → `a`, `%2E` → `.`; every other escape (`%2F`, `%25`, …) stays as it is. */
+export function decodeUnreserved(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const c = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(c) ? c : escape;
+  });
+}
+
+const AMBIGUOUS = /%2f|%5c|;/i;
+
+/**
+ * How an upstream might read the path differently from the router: with
+ * encoded slashes or backslashes as separators (`/admin%2Fusers`), or with
+ * `;` path parameters dropped (`/public/..;/admin`, as Java servers do).
+ * Undefined when there is no such reading. The gateway refuses a request
+ * whose other reading would match another route, since which of the two
+ * routes the upstream ends up serving is then the upstream's guess.
+ */
+export function alternateReading(path: string): string | undefined {
+  if (!AMBIGUOUS.test(path)) return undefined;
+  const separated = path.replace(/%2f|%5c/gi, "/").replace(/;[^/]*/g, "");
+  return normalisePath(separated.startsWith("/") ? separated : `/${separated}`);
 }
 
 function needsNormalising(path: string): boolean {
