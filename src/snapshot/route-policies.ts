@@ -13,6 +13,7 @@ import { WaygateError } from "../core/errors.ts";
 import type { PolicyKind, PolicyServices } from "../policies/kind.ts";
 import type { Policy } from "../policies/policy.ts";
 import type { PolicyKindLookup } from "../policies/registry.ts";
+import { bodyCaptures } from "../calls/capture/attach.ts";
 
 interface Built {
   kind: string;
@@ -84,6 +85,11 @@ export function buildAttached(set: EntitySet, lookup: PolicyKindLookup, services
     const list = map.get(target);
     if (list) list.push(built);
     else map.set(target, [built]);
+  }
+  // Body capture (`log_bodies` on services and routes) rides last in its level; a route's replaces its service's.
+  for (const c of bodyCaptures(set)) {
+    const map = scoped[c.scope];
+    map.set(c.target, [...(map.get(c.target) ?? []), { kind: "log_bodies", combine: "override", policy: c.policy }]);
   }
   return { global, ...scoped };
 }

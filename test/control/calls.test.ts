@@ -45,7 +45,7 @@ afterAll(async () => {
 async function call(path: string, scope: TeamScope = ALL_TEAMS, method = "GET", withLog = true): Promise<Result | Response> {
   const url = new URL(`http://admin.test${path}`);
   const rest = url.pathname.split("/").slice(3).filter((s) => s !== "").map(decodeURIComponent);
-  return callsRoute({ req: new Request(url, { method }), url, rest, scope, store: config, services: withLog ? { calls: services } : {} });
+  return callsRoute({ req: new Request(url.toString(), { method }), url, rest, scope, store: config, services: withLog ? { calls: services } : {} });
 }
 
 async function json(path: string, scope: TeamScope = ALL_TEAMS): Promise<{ items: CallRecord[]; next?: string }> {

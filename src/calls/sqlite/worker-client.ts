@@ -53,11 +53,13 @@ export class WorkerClient {
     return (await this.send({ type: "run", sql, params })).changes ?? 0;
   }
 
-  async close(): Promise<void> {
-    try {
-      await this.send({ type: "close" });
-    } finally {
-      this.worker.terminate();
-    }
+  private closing: Promise<void> | undefined;
+
+  /** Closes the database and ends the thread; later calls wait for the same close. */
+  close(): Promise<void> {
+    this.closing ??= this.send({ type: "close" })
+      .then(() => undefined)
+      .finally(() => this.worker.terminate());
+    return this.closing;
   }
 }
