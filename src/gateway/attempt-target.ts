@@ -5,6 +5,7 @@
  * to the client and completes the call record when the body ends.
  */
 import { WaygateError, errorResponse } from "../core/errors.ts";
+import type { Policy } from "../policies/policy.ts";
 import type { TargetRuntime } from "../upstream/target.ts";
 import type { AttemptOutcome } from "../upstream/types.ts";
 import type { UpstreamRuntime } from "../upstream/upstream-runtime.ts";
@@ -15,6 +16,7 @@ import { forwardableHeaders } from "./headers.ts";
 import type { ProxyHooks } from "./proxy.ts";
 import type { PreparedBody } from "./request-body.ts";
 import { relayBody } from "./response-body.ts";
+import { type CappedRead, REWRITE_MAX_BYTES, bodyRewriters, readCapped, rewritable } from "./response-rewrite.ts";
 import { targetParts } from "./target-url.ts";
 
 export interface AttemptInput {
@@ -122,13 +124,20 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
       finish(0, null);
       return new Response(null, init);
     }
+    // Only chains with a body-rewriting policy pay for this check; everyone else streams as before.
+    const rewriters = bodyRewriters(ctx.policies);
+    if (rewriters && rewritable(upstreamRes.status, upstreamRes.headers)) return relayRewritten(upstreamRes, init, finish, rewriters);
     // Checked before touching .body: materialising the body stream would cost the small path its speed.
     if (isSmall(upstreamRes)) return relaySmall(upstreamRes, init, finish);
-    if (!upstreamRes.body) {
+    return relayStream(upstreamRes.body, init, finish);
+  };
+
+  const relayStream = (body: ReadableStream<Uint8Array> | null, init: ResponseInit, finish: (bytes: number, code: string | null) => void): Response => {
+    if (!body) {
       finish(0, null);
       return new Response(null, init);
     }
-    const stream = relayBody(upstreamRes.body, {
+    const stream = relayBody(body, {
       idleMs: timeouts.idle_ms,
       deadline: a.deadlineStart + timeouts.total_ms,
       abort: res.abort,
@@ -142,6 +151,64 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
       },
     });
     return new Response(stream, init);
+  };
+
+  /**
+   * A body policies rewrite (masking) is read whole, up to REWRITE_MAX_BYTES,
+   * and handed to each rewriting policy in chain order; the client gets the
+   * result with its own Content-Length. A body that turns out larger streams
+   * on untouched, starting with what was already read.
+   */
+  const relayRewritten = async (r: Response, init: ResponseInit & { headers: Headers }, finish: (bytes: number, code: string | null) => void, rewriters: readonly Policy[]): Promise<Response> => {
+    if (!r.body) {
+      finish(0, null);
+      return new Response(null, init);
+    }
+    const deadline = a.deadlineStart + timeouts.total_ms;
+    let timer: Timer | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => res.abort.abort(), Math.max(1, Math.min(timeouts.idle_ms, deadline - performance.now())));
+    };
+    arm();
+    let read: CappedRead;
+    try {
+      read = await readCapped(r.body, REWRITE_MAX_BYTES, arm);
+    } catch (err) {
+      clearTimeout(timer);
+      return bodyFailed(err, finish);
+    }
+    clearTimeout(timer);
+    if (read.kind === "over") return relayStream(read.stream, init, finish);
+    const contentType = r.headers.get("content-type") ?? "";
+    let body = read.body;
+    try {
+      for (const p of rewriters) body = p.onResponseBody!(ctx, body, contentType);
+    } catch (err) {
+      // A rewriter that fails must not let the unrewritten body through: it may be exactly what it was to mask.
+      console.error(`[waygate] request ${ctx.requestId}: a response body policy failed:`, err);
+      ctx.record.status = 500;
+      finish(0, "internal_error");
+      return errorResponse(new WaygateError("internal_error", "a response policy failed"), ctx.requestId);
+    }
+    if (body !== read.body) {
+      init.headers.set("content-length", String(body.byteLength));
+      // Validators and digests described the upstream's bytes, not these.
+      for (const h of ["etag", "content-md5", "digest", "content-digest", "repr-digest"]) init.headers.delete(h);
+    }
+    finish(body.byteLength, null);
+    return new Response(body, init);
+  };
+
+  /** A body that stalled or broke off while being read whole: the target is judged, the client gets a coded error. */
+  const bodyFailed = (err: unknown, finish: (bytes: number, code: string | null) => void): Response => {
+    const timedOut = res.abort.signal.aborted && !ctx.req.signal.aborted;
+    const message = err instanceof Error ? err.message : String(err);
+    target.begin(); // report() uncounts one in-flight request; this one was already uncounted at the headers
+    upstream.report(target, { kind: timedOut ? "timeout" : "reset", durationMs: performance.now() - a.deadlineStart, message });
+    const code = timedOut ? "upstream_timeout" : "upstream_reset";
+    finish(0, code);
+    return errorResponse(new WaygateError(code, `the upstream response body ${timedOut ? "stalled" : "broke off"} (${target.url})`), ctx.requestId);
   };
 
   /**
@@ -159,13 +226,7 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
       return new Response(buf, init);
     } catch (err) {
       clearTimeout(timer);
-      const timedOut = res.abort.signal.aborted && !ctx.req.signal.aborted;
-      const message = err instanceof Error ? err.message : String(err);
-      target.begin(); // report() uncounts one in-flight request; this one was already uncounted at the headers
-      upstream.report(target, { kind: timedOut ? "timeout" : "reset", durationMs: performance.now() - a.deadlineStart, message });
-      const code = timedOut ? "upstream_timeout" : "upstream_reset";
-      finish(0, code);
-      return errorResponse(new WaygateError(code, `the upstream response body ${timedOut ? "stalled" : "broke off"} (${target.url})`), ctx.requestId);
+      return bodyFailed(err, finish);
     }
   };
 

@@ -1,0 +1,67 @@
+/**
+ * Data masking: personal data and secrets are replaced before they leave
+ * the gateway — in REST request bodies (towards the upstream) and response
+ * bodies (towards the client), and in AI prompts, answers and streamed
+ * answers. Instances stack: a global policy masking emails and a route
+ * policy with its own rules both apply.
+ */
+import type { RequestContext } from "../../gateway/context.ts";
+import { bufferedBody } from "../../gateway/buffered-body.ts";
+import { WaygateError } from "../../core/errors.ts";
+import type { PolicyKind } from "../kind.ts";
+import type { Policy } from "../policy.ts";
+import { maskBody, textSyntax } from "./body.ts";
+import { maskChatRequest, maskChatResponse } from "./chat.ts";
+import { type Masker, compileMasker } from "./masker.ts";
+import { type DataMaskingConfig, dataMaskingSchema } from "./schema.ts";
+import { maskingStreamFilter } from "./stream.ts";
+
+/** Bodies up to this size are masked; larger ones (by Content-Length or as read) pass through untouched. */
+export const MASKED_BODY_MAX_BYTES = 1024 * 1024;
+
+const isAi = (ctx: RequestContext): boolean => ctx.route?.service.service.kind === "ai";
+
+/** A request body the masker can read: textual, not compressed, and declared no larger than the cap. */
+function maskableRequest(ctx: RequestContext): boolean {
+  const h = ctx.req.headers;
+  if (!textSyntax(h.get("content-type"))) return false;
+  const encoding = h.get("content-encoding");
+  if (encoding && encoding.toLowerCase() !== "identity") return false;
+  const declared = h.get("content-length");
+  return declared === null || Number(declared) <= MASKED_BODY_MAX_BYTES;
+}
+
+async function maskRequestBody(ctx: RequestContext, masker: Masker): Promise<WaygateError | undefined> {
+  // AI requests are masked in their unified form (ai.chatRequest), not as bytes.
+  if (isAi(ctx) || !maskableRequest(ctx)) return undefined;
+  const body = await bufferedBody(ctx);
+  if (body instanceof WaygateError) return body;
+  if (body.byteLength === 0 || body.byteLength > MASKED_BODY_MAX_BYTES) return undefined;
+  const masked = maskBody(masker, body, ctx.req.headers.get("content-type"));
+  if (masked && masked.body !== body) ctx.body = masked.body;
+  return undefined;
+}
+
+function buildDataMasking(config: DataMaskingConfig, name: string): Policy {
+  const masker = compileMasker(config);
+  const request = config.apply_to.includes("request");
+  const response = config.apply_to.includes("response");
+  const policy: { -readonly [K in keyof Policy]: Policy[K] } = { name };
+  if (request) policy.onRequest = (ctx) => maskRequestBody(ctx, masker);
+  if (response) {
+    policy.onResponseBody = (_ctx, body, contentType) => maskBody(masker, body, contentType)?.body ?? body;
+  }
+  policy.ai = {
+    ...(request ? { chatRequest: (_ctx, req) => maskChatRequest(masker, req) } : {}),
+    ...(response ? { chatResponse: (_ctx, res) => maskChatResponse(masker, res), chatStream: () => maskingStreamFilter(masker) } : {}),
+  };
+  return policy;
+}
+
+export const kind: PolicyKind<typeof dataMaskingSchema> = {
+  kind: "data_masking",
+  description: "Mask emails, phone numbers, card numbers, IBANs, API keys, JWTs, secrets and custom patterns in bodies, prompts and answers",
+  schema: dataMaskingSchema,
+  combine: "stack",
+  build: (config, ctx) => buildDataMasking(config, ctx.name),
+};
