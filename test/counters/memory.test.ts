@@ -48,6 +48,20 @@ describe("memory counter store", () => {
     expect(r.allowed).toBe(true);
   });
 
+  test("expired totals are swept, and an expired total reads 0 before the sweep", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryCounterStore({ clock, sweepIntervalMs: 1000 });
+    for (let i = 0; i < 50; i++) store.addSync(`tokens-${i}`, 10, 500);
+    store.addSync("month", 10, 60_000);
+    expect(store.size).toBe(51);
+    clock.advance(600);
+    expect(await store.get("tokens-1")).toBe(0);
+    clock.advance(400);
+    store.addSync("fresh", 1, 500);
+    expect(store.size).toBe(2);
+    expect(await store.get("month")).toBe(10);
+  });
+
   test("a refused first hit leaves no key behind", () => {
     const store = new MemoryCounterStore({ clock: new FakeClock() });
     expect(store.hitSync("x", 1000, 1, 2).allowed).toBe(false);

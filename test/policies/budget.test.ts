@@ -190,6 +190,15 @@ describe("budget", () => {
     expect(headers.get("x-waygate-budget-remaining-usd")).toBe("96.54");
   });
 
+  test("reads pass even when the budget is spent", async () => {
+    const { policy } = setup({ limit_usd: 1, period: "day", key: "application" });
+    await call(policy, { app: "a1" }, 1);
+    expect((await call(policy, { app: "a1" }, 1))?.status).toBe(402);
+    const ctx = fakeContext({ method: "GET", url: "http://gw.test/v1/models" });
+    ctx.applicationId = "a1";
+    expect(await policy.onRequest?.(ctx, NO_SNAPSHOT)).toBeUndefined();
+  });
+
   test("enforce: false only alerts", async () => {
     const { policy, sink } = setup({ limit_usd: 1, period: "day", key: "application", enforce: false });
     await call(policy, { app: "a1" }, 2);

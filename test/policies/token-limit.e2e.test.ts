@@ -60,6 +60,11 @@ for (const backend of await counterBackends()) {
         expect(anthropic.headers.get("retry-after")).toBe("40");
         expect(await anthropic.json()).toMatchObject({ type: "error", error: { type: "rate_limit_error" } });
 
+        // Listing models uses no tokens and stays open.
+        const models = await fetch(`${q.f.baseURL}/models`, { headers: { authorization: `Bearer ${a1.key}` } });
+        expect(models.status).toBe(200);
+        await models.body?.cancel();
+
         // Another application of the same team has a quota of its own.
         expect((await q.chat(a2.key)).status).toBe(200);
 

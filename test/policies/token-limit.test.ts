@@ -246,6 +246,17 @@ describe("token_limit", () => {
     expect(headers.get("x-ratelimit-remaining-tokens")).toBe("100");
   });
 
+  test("reads (model lists, CORS preflights) pass even when the quota is used up", async () => {
+    const { policy } = setup({ limit: 10, window: "day", key: "application" });
+    await call(policy, { app: "a1" }, usage(10, 0));
+    expect((await call(policy, { app: "a1" }, usage(1, 0)))?.status).toBe(429);
+    for (const method of ["GET", "HEAD", "OPTIONS"]) {
+      const ctx = fakeContext({ method, url: "http://gw.test/v1/models" });
+      ctx.applicationId = "a1";
+      expect(await policy.onRequest?.(ctx, NO_SNAPSHOT)).toBeUndefined();
+    }
+  });
+
   test("a failing counter store lets calls through when fault_tolerant, refuses them otherwise", async () => {
     const fail = () => Promise.reject(new Error("connection refused"));
     const broken: CounterStore = { backend: "broken", hit: fail, add: fail, get: fail, close: () => Promise.resolve() };

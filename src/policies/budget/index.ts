@@ -15,6 +15,7 @@ import type { RequestContext } from "../../gateway/context.ts";
 import type { PolicyBuildContext, PolicyKind } from "../kind.ts";
 import type { AiConsumption, Policy, PolicyVerdict } from "../policy.ts";
 import { type CalendarWindow, calendarWindow, counterTtlMs, isoSeconds, secondsLeft, wallClock } from "../quota/calendar.ts";
+import { mayConsume } from "../quota/consuming.ts";
 import { refusalResponse } from "../quota/refusal.ts";
 import { type QuotaSubject, quotaSubject } from "../quota/subject.ts";
 import type { AlertLevel, BudgetAlert, BudgetAlertSink } from "./alert.ts";
@@ -69,6 +70,7 @@ export function buildBudget(config: BudgetConfig, build: PolicyBuildContext): Po
   }
 
   async function onRequest(ctx: RequestContext): Promise<PolicyVerdict> {
+    if (!mayConsume(ctx)) return undefined;
     const now = clock.now();
     const window = calendarWindow(now, config.period);
     let spent: number;

@@ -15,6 +15,7 @@ import type { RequestContext } from "../../gateway/context.ts";
 import type { PolicyBuildContext, PolicyKind } from "../kind.ts";
 import type { AiConsumption, Policy, PolicyVerdict } from "../policy.ts";
 import { calendarWindow, counterTtlMs, isoSeconds, secondsLeft, wallClock } from "../quota/calendar.ts";
+import { mayConsume } from "../quota/consuming.ts";
 import { refusalResponse } from "../quota/refusal.ts";
 import { quotaSubject } from "../quota/subject.ts";
 import { TokenLimitConfig, countedTokens } from "./config.ts";
@@ -33,6 +34,7 @@ export function buildTokenLimit(config: TokenLimitConfig, build: PolicyBuildCont
   const counterKey = (ctx: RequestContext, windowId: string) => `tl:${build.id}:${windowId}:${quotaSubject(ctx, config.key, config.header).id}`;
 
   async function onRequest(ctx: RequestContext): Promise<PolicyVerdict> {
+    if (!mayConsume(ctx)) return undefined;
     const now = clock.now();
     const window = calendarWindow(now, config.window);
     let used: number;
