@@ -1,5 +1,6 @@
 import type { Policy } from "../policies/policy.ts";
 import type { CallRecord } from "../telemetry/call-record.ts";
+import type { RequestTrace } from "../telemetry/tracing/request-trace.ts";
 import type { CompiledRoute } from "../snapshot/snapshot.ts";
 
 /** Per-request state shared by the pipeline stages. */
@@ -46,6 +47,8 @@ export interface RequestContext {
   extraHeaders?: Array<[string, string]>;
   /** A request body cap lower than the service's, set by policies (request_size). */
   maxRequestBodyBytes?: number;
+  /** W3C trace context of this request: the caller's trace continued, or a new one. */
+  trace?: RequestTrace;
   /** Milliseconds spent waiting on upstreams, for the gateway-overhead figure. */
   upstreamMs: number;
   readonly record: CallRecord;

@@ -9,6 +9,7 @@ import { newRequestId } from "../core/ids.ts";
 import type { Policy } from "../policies/policy.ts";
 import type { CompiledRoute, Snapshot } from "../snapshot/snapshot.ts";
 import { type CallRecord, emptyRecord } from "../telemetry/call-record.ts";
+import { RequestTrace, bindTrace } from "../telemetry/tracing/request-trace.ts";
 import type { RequestContext } from "./context.ts";
 import { acceptRequestId } from "./headers.ts";
 import { alternateReading, splitUrl, wellFormedEscapes } from "./path.ts";
@@ -16,8 +17,8 @@ import { type ProxyHooks, proxyRequest } from "./proxy.ts";
 
 export interface GatewayDeps {
   snapshot(): Snapshot;
-  /** Receives every finished call; must not block. */
-  record(record: CallRecord): void;
+  /** Receives every finished call (and its trace); must not block. */
+  record(record: CallRecord, trace: RequestTrace | undefined): void;
 }
 
 export type GatewayHandler = (req: Request, clientIp: string) => Promise<Response>;
@@ -42,7 +43,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       const r = ctx.record;
       r.total_ms = performance.now() - ctx.startedAt;
       r.gateway_ms = Math.max(0, r.total_ms - ctx.upstreamMs);
-      deps.record(r);
+      deps.record(r, ctx.trace);
     },
     decorate(ctx, headers) {
       const route = ctx.route;
@@ -65,6 +66,8 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
     const requestId = acceptRequestId(req.headers.get("x-request-id")) ?? newRequestId();
     const { path, query } = splitUrl(req.url);
     const host = req.headers.get("host") ?? "";
+    const trace = new RequestTrace(req.headers.get("traceparent"));
+    bindTrace(req.signal, trace);
     const ctx: RequestContext = {
       requestId,
       req,
@@ -84,7 +87,10 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       dropHeaders: undefined,
       upstreamMs: 0,
       record: emptyRecord(requestId, Date.now(), req.method, host, path, clientIp),
+      trace,
     };
+    ctx.record.trace_id = trace.traceId;
+    ctx.record.span_id = trace.spanId;
     try {
       // Upstreams would each decode a malformed escape their own way; nobody gets to guess.
       if (!wellFormedEscapes(path)) return reject(ctx, new WaygateError("bad_request", "malformed percent-encoding in the request path"));

@@ -13,6 +13,7 @@ import { type AttemptEnd, attemptTarget } from "./attempt-target.ts";
 import type { RequestContext } from "./context.ts";
 import { addForwardedHeaders, forwardableHeaders } from "./headers.ts";
 import { prepareBody } from "./request-body.ts";
+import { endAttemptSpan, spanOutcome, spanUrl } from "../telemetry/tracing/request-trace.ts";
 import { upstreamPath } from "./upstream-path.ts";
 
 export interface ProxyHooks {
@@ -80,7 +81,9 @@ export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, ho
       ctx.record.target = sel.target.url;
       if (sel.panic) ctx.record.panic = true;
 
+      const span = ctx.trace?.beginAttempt(`${ctx.method} ${upstream.upstream.name}`, headers, { "url.full": spanUrl(sel.target.url), "waygate.upstream_id": upstream.id });
       const end: AttemptEnd = await attemptTarget({ ...base, upstream, target: sel.target });
+      endAttemptSpan(span, end.kind === "response" || end.kind === "failed" ? spanOutcome(end.outcome) : end);
       if (end.kind === "cancelled") return fail(ctx, hooks, { error: closed() });
       if (end.kind === "too_large") {
         return fail(ctx, hooks, { error: new WaygateError("payload_too_large", `request body exceeds the limit of ${bodyLimit} bytes`) });

@@ -7,6 +7,7 @@ import type { Server } from "bun";
 import type { RollupAggregator } from "../analytics/aggregator.ts";
 import { startAnalytics } from "../analytics/gateway-analytics.ts";
 import type { RollupStore } from "../analytics/rollup-store.ts";
+import { OtlpExporter, type OtlpExporterOptions } from "../telemetry/tracing/otlp-exporter.ts";
 import { errorResponse, WaygateError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
 import type { SecretBox } from "../core/secrets.ts";
@@ -33,10 +34,12 @@ export interface GatewayOptions {
   secrets?: SecretBox;
   /** Counters for rate limits; in-process when absent. */
   counters?: CounterStore;
-  /** Where per-minute rollups and target health events go; no analytics when absent. */
-  analytics?: RollupStore;
   /** Wall clock for the calendar windows of token limits and budgets; system time when absent (tests move a fake one). */
   clock?: Clock;
+  /** Where per-minute rollups and target health events go; no analytics when absent. */
+  analytics?: RollupStore;
+  /** Export one span per request (and its attempts) to an OTLP/HTTP collector; none when absent. */
+  otlp?: OtlpExporterOptions;
 }
 
 export interface RunningGateway {
@@ -46,6 +49,7 @@ export interface RunningGateway {
   metrics: Metrics;
   queue: LogQueue | null;
   analytics: RollupAggregator | null;
+  otlp: OtlpExporter | null;
   health(): TargetHealthView[];
   stop(): Promise<void>;
 }
@@ -62,6 +66,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   metrics.register(budgetAlerts.metric());
   const queue = opts.callLog ? new LogQueue(opts.callLog) : null;
   const analytics = opts.analytics ? startAnalytics(opts.analytics, snapshots) : null;
+  const otlp = opts.otlp ? new OtlpExporter(opts.otlp) : null;
   const health = () => {
     const snap = snapshots.current;
     return [...snap.upstreams.values(), ...[...snap.ai.providers.values()].map((p) => p.pool)].flatMap((u) => u.health());
@@ -70,10 +75,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
   const handle = createGatewayHandler({
     snapshot: () => snapshots.current,
-    record(r) {
+    record(r, trace) {
       metrics.observe(r);
       queue?.push(r);
       analytics?.observe(r);
+      if (trace) otlp?.export(trace, r);
     },
   });
 
@@ -120,6 +126,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     metrics,
     queue,
     analytics,
+    otlp,
     health,
     async stop() {
       snapshots.stop();
@@ -128,6 +135,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await budgetAlerts.flush();
       await queue?.close();
       await analytics?.close();
+      await otlp?.close();
     },
   };
 }

@@ -8,6 +8,7 @@
 import type { TimeoutsConfig } from "../../config/entities.ts";
 import { runAttempt } from "../../gateway/attempt.ts";
 import { markReachable } from "../../gateway/connect-check.ts";
+import { endAttemptSpan, spanOutcome, traceOf } from "../../telemetry/tracing/request-trace.ts";
 import type { TargetRuntime } from "../../upstream/target.ts";
 import type { HttpRequest } from "../provider.ts";
 import type { ProviderError } from "../types.ts";
@@ -35,8 +36,13 @@ export async function sendHttp(
     provider.pool.report(target, { kind: "cancelled", durationMs: 0 });
     return { ok: false, error: { kind: "invalid_request", status: 400, message: err instanceof Error ? err.message : String(err) } };
   }
-  const origin = new URL(http.url).origin;
-  const res = await runAttempt({ url: http.url, origin, method: http.method, headers: new Headers(http.headers), body: http.body ?? null, timeouts, signal });
+  const url = new URL(http.url);
+  const origin = url.origin;
+  const headers = new Headers(http.headers);
+  // The URL stays out of the span: some providers carry the key in its query.
+  const span = traceOf(signal)?.beginAttempt(`${http.method} ${provider.name}`, headers, { "gen_ai.system": provider.name, "server.address": url.hostname });
+  const res = await runAttempt({ url: http.url, origin, method: http.method, headers, body: http.body ?? null, timeouts, signal });
+  endAttemptSpan(span, res.ok ? { kind: "response", status: res.response.status } : spanOutcome(res.outcome));
   if (!res.ok) {
     provider.pool.report(target, res.outcome);
     if (res.outcome.kind === "cancelled") return { ok: false, error: { kind: "reset", status: 499, message: "client closed request" } };
