@@ -9,7 +9,6 @@
  * needed to migrate without serving.
  */
 import { WaygateError } from "../core/errors.ts";
-import { openPostgresStore } from "./postgres/open.ts";
 import { openSqliteStore } from "./sqlite/open.ts";
 import type { Store } from "./store.ts";
 
@@ -28,7 +27,8 @@ export function parseStoreUrl(url: string): StoreLocation {
 
 export async function openStore(url: string): Promise<Store> {
   const location = parseStoreUrl(url);
-  const store = location.dialect === "sqlite" ? openSqliteStore(location.path) : await openPostgresStore(location.url);
+  // The PostgreSQL client is loaded only when it is used: a SQLite deployment never pays its memory.
+  const store = location.dialect === "sqlite" ? openSqliteStore(location.path) : await (await import("./postgres/open.ts")).openPostgresStore(location.url);
   try {
     await store.migrate();
   } catch (err) {
