@@ -32,9 +32,12 @@ export async function planConfig(ops: StoreOps, cfg: WaygateConfig, secrets?: Se
   return planChanges(desiredState(cfg, current, secrets), current);
 }
 
-/** Whether applying the file needs the master key: some provider key carries a secret. */
+/** Whether applying the file needs the master key: some provider key or JWT credential key carries a secret. */
 export function configHasSecrets(cfg: WaygateConfig): boolean {
-  return cfg.providers.some((p) => p.keys.some((k) => k.secret !== undefined || k.session_token !== undefined));
+  return (
+    cfg.providers.some((p) => p.keys.some((k) => k.secret !== undefined || k.session_token !== undefined)) ||
+    cfg.applications.some((a) => a.credentials.some((c) => c.jwt?.keys.some((k) => k.secret !== undefined)))
+  );
 }
 
 async function execute(tx: StoreOps, ops: Op[]): Promise<void> {

@@ -136,7 +136,31 @@ export function toConfigDocument(set: EntitySet): Record<string, unknown> {
   }
   const escaped = escapeStrings(doc) as Record<string, unknown>;
   if (Array.isArray(escaped.providers)) escaped.providers = escaped.providers.map((e, i) => withSecretPlaceholders(e as Record<string, unknown>, providers[i]!));
+  if (Array.isArray(escaped.applications)) escaped.applications = escaped.applications.map((a) => withJwtSecretPlaceholders(a as Record<string, unknown>, set));
   return escaped;
+}
+
+/** The variable an exported file names for a JWT credential's HMAC secret (keys told apart by kid, else by position). */
+export function jwtSecretEnvName(application: string, credential: string, key: string): string {
+  return `WAYGATE_JWT_SECRET_${envPart(application)}_${envPart(credential)}_${envPart(key)}`;
+}
+
+/** Like withSecretPlaceholders, for the sealed secrets of an application's JWT credentials. */
+function withJwtSecretPlaceholders(exported: Record<string, unknown>, set: EntitySet): Record<string, unknown> {
+  const app = set.applications.find((a) => a.name === exported.name);
+  if (!app || !Array.isArray(exported.credentials)) return exported;
+  const credentials = exported.credentials.map((c: Record<string, unknown>) => {
+    const stored = set.credentials.find((s) => s.application_id === app.id && s.name === c.name)?.jwt;
+    const jwt = c.jwt as Record<string, unknown> | undefined;
+    if (!stored || !jwt || !Array.isArray(jwt.keys)) return c;
+    const keys = jwt.keys.map((k: Record<string, unknown>, i: number) => {
+      const sealed = stored.keys[i];
+      if (sealed?.secret_enc === undefined) return k;
+      return { ...k, secret: `\${${jwtSecretEnvName(app.name, String(c.name), sealed.kid ?? String(i))}}` };
+    });
+    return { ...c, jwt: { ...jwt, keys } };
+  });
+  return { ...exported, credentials };
 }
 
 /** Environment variable names are upper case letters, digits and underscores. */
