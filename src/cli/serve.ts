@@ -11,6 +11,9 @@ import { createAdminHandler } from "../control/handler.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
 import { openServeCallLog, type ServeCallLog } from "../calls/serve-call-log.ts";
+import { SqlRollupStore } from "../analytics/sql-rollup-store.ts";
+import { VERSION } from "../control/version.ts";
+import { otlpOptions } from "../telemetry/tracing/otlp-config.ts";
 import type { LogQueueStats } from "../telemetry/log-queue.ts";
 import { preloadTokenizer } from "../ai/tokens.ts";
 import { openCounters } from "../counters/open.ts";
@@ -41,12 +44,17 @@ Options:
   --no-call-log         Do not record calls
   --counters URL        Rate-limit counters: memory (default, per process) or
                         redis://host:6379 (exact across gateway nodes); $WAYGATE_COUNTERS
+  --otlp-endpoint URL   Export one span per request, with its attempts, as OTLP/HTTP
+                        JSON to this collector (e.g. http://otel-collector:4318);
+                        $WAYGATE_OTLP_ENDPOINT
   -h, --help            Show this help
 
 Environment:
   WAYGATE_ADMIN_TOKEN   Admin API token; when unset one is generated on first
                         start, printed once, and stored hashed in DATA_DIR.
   WAYGATE_MASTER_KEY    Base64 of 32 bytes; overrides DATA_DIR/master.key.
+  OTEL_EXPORTER_OTLP_HEADERS
+                        Headers for the OTLP collector: name=value,name2=value2
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -67,6 +75,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         "call-log-retention-days": { type: "string" },
         "no-call-log": { type: "boolean" },
         counters: { type: "string" },
+        "otlp-endpoint": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -95,6 +104,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     proxy = parseListen(values.listen ?? process.env.WAYGATE_LISTEN ?? "0.0.0.0:8080", "--listen");
     admin = values["no-admin"] ? null : parseListen(values["admin-listen"] ?? process.env.WAYGATE_ADMIN_LISTEN ?? "127.0.0.1:9080", "--admin-listen");
+  } catch (err) {
+    process.stderr.write(`waygate serve: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const otlpEndpoint = values["otlp-endpoint"] ?? process.env.WAYGATE_OTLP_ENDPOINT;
+  let otlp;
+  try {
+    otlp = otlpEndpoint ? otlpOptions(otlpEndpoint, process.env.OTEL_EXPORTER_OTLP_HEADERS, VERSION) : undefined;
   } catch (err) {
     process.stderr.write(`waygate serve: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
@@ -143,7 +160,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   let queueStats: () => LogQueueStats | null = () => null;
   let health: () => unknown[] = () => [];
-  const services = callLog ? { calls: { store: callLog.store, queue: () => queueStats() } } : {};
+  // Rollups live in the configuration store's database, so every node of a cluster adds into the same rows.
+  const rollups = new SqlRollupStore(store.db);
+  const services = { ...(callLog ? { calls: { store: callLog.store, queue: () => queueStats() } } : {}), analytics: { rollups } };
   const adminApi = createAdminHandler({ store, adminToken: token.check, health: () => health(), secrets, services });
   const managed = values.config;
   const gateway = await startGateway({
@@ -155,6 +174,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     adminHandler: managed ? readOnly(adminApi, managed) : adminApi,
     secrets,
     counters,
+    analytics: rollups,
+    ...(otlp ? { otlp } : {}),
   });
   health = gateway.health;
   queueStats = () => gateway.queue?.stats ?? null;
