@@ -6,6 +6,7 @@
 import { kind as budget } from "./budget/index.ts";
 import { kind as cors } from "./cors/index.ts";
 import { kind as dataMasking } from "./data-masking/index.ts";
+import { kind as guardrail } from "./guardrail/index.ts";
 import { kind as headers } from "./headers/index.ts";
 import { kind as ipRules } from "./ip-rules/index.ts";
 import type { PolicyKind } from "./kind.ts";
@@ -14,7 +15,7 @@ import { kind as rateLimit } from "./rate-limit/index.ts";
 import { kind as requestSize } from "./request-size/index.ts";
 import { kind as tokenLimit } from "./token-limit/index.ts";
 
-export const POLICY_KINDS: readonly PolicyKind[] = [rateLimit, ipRules, cors, headers, requestSize, tokenLimit, budget, openapiValidation, dataMasking];
+export const POLICY_KINDS: readonly PolicyKind[] = [rateLimit, ipRules, cors, headers, requestSize, tokenLimit, budget, openapiValidation, dataMasking, guardrail];
 
 /** Looks a kind up by name; lookups happen per write and per compile, so a linear scan of a handful of kinds is fine. */
 export type PolicyKindLookup = (kind: string) => PolicyKind | undefined;

@@ -15,7 +15,7 @@ test("every registered kind has a unique snake_case name and is found by it", ()
 });
 
 test("the kinds built so far are all registered", () => {
-  expect(POLICY_KINDS.map((k) => k.kind).sort()).toEqual(["budget", "cors", "data_masking", "headers", "ip_rules", "openapi_validation", "rate_limit", "request_size", "token_limit"]);
+  expect(POLICY_KINDS.map((k) => k.kind).sort()).toEqual(["budget", "cors", "data_masking", "guardrail", "headers", "ip_rules", "openapi_validation", "rate_limit", "request_size", "token_limit"]);
 });
 
 test("a test kind resolves until it is unregistered, without touching the real list", () => {
