@@ -19,6 +19,7 @@ import {
 import { DEFAULT_OVERLAP_SECONDS, MAX_OVERLAP_SECONDS } from "./credential-rotation.ts";
 import { SUBSCRIPTION_ACTIONS, TRANSITIONS, type SubscriptionAction } from "./subscription-actions.ts";
 import { VERSION } from "./version.ts";
+import { IDENTITY_SCHEMAS, identityPaths } from "../identity/openapi.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -48,8 +49,10 @@ const ERROR_RESPONSES: Record<string, { status: string; description: string }> =
     description:
       "Malformed JSON (bad_request), invalid document (validation_failed, with field details), unknown reference (reference_not_found) or a provider secret this node cannot encrypt (secrets_unavailable)",
   },
-  Unauthorized: { status: "401", description: "Missing or wrong admin token (admin_unauthorized)" },
-  NotFound: { status: "404", description: "No entity with this id or name (not_found)" },
+  Unauthorized: { status: "401", description: "Missing, wrong, expired or revoked admin token, session or access token, or a disabled user (admin_unauthorized)" },
+  InvalidLogin: { status: "401", description: "Wrong username or password, or a disabled user (invalid_login)" },
+  Forbidden: { status: "403", description: "Authenticated, but the caller's roles do not allow this (forbidden)" },
+  NotFound: { status: "404", description: "No entity with this id or name, or one of a team the caller does not belong to (not_found)" },
   Conflict: { status: "409", description: "Duplicate unique field (conflict) or the entity is still referenced (reference_conflict)" },
   InvalidTransition: {
     status: "409",
@@ -61,7 +64,7 @@ const ERROR_RESPONSES: Record<string, { status: string; description: string }> =
 
 function errors(...names: (keyof typeof ERROR_RESPONSES)[]): JsonObject {
   const out: JsonObject = {};
-  for (const name of ["Unauthorized", ...names, "InternalError"]) {
+  for (const name of ["Unauthorized", ...names, "Forbidden", "InternalError"]) {
     const r = ERROR_RESPONSES[name];
     if (r) out[r.status] = { $ref: `#/components/responses/${name}` };
   }
@@ -196,7 +199,9 @@ function subscriptionActionPath(action: SubscriptionAction): JsonObject {
       description:
         `Allowed from ${rule.from.join(" or ")}; the subscription becomes ${rule.to} and \`decided_at\` is set. ` +
         `${note.body} Any other current status is 409 invalid_transition. The gateway applies the change within a second. ` +
-        "Who may act is not checked yet: the admin token allows every action.",
+        (action === "cancel"
+          ? "Cancelling is the subscriber's move: team_admin or developer of the application's team."
+          : "Deciding is the service owner's move: team_admin, service_admin or consumer_manager of the service's team."),
       requestBody: { required: action === "reject", content: jsonContent(ActionBody) },
       responses: {
         "200": { description: "The updated subscription", content: jsonContent(ref("Subscription")) },
@@ -257,6 +262,7 @@ function componentSchemas(): JsonObject {
     TargetHealth: jsonSchema(TargetHealthSchema, "output"),
     CredentialCreated: jsonSchema(CredentialCreated, "output"),
     CredentialRotated,
+    ...IDENTITY_SCHEMAS,
   };
   for (const kind of KINDS) {
     const name = SINGULAR[kind];
@@ -283,6 +289,7 @@ export function buildOpenApi(): JsonObject {
   }
   paths["/admin/credentials/{id}/rotate"] = rotatePath();
   for (const action of SUBSCRIPTION_ACTIONS) paths[`/admin/subscriptions/{id}/${action}`] = subscriptionActionPath(action);
+  Object.assign(paths, identityPaths());
   paths["/admin/status"] = {
     get: {
       operationId: "getStatus",
@@ -295,7 +302,7 @@ export function buildOpenApi(): JsonObject {
     get: {
       operationId: "getTargetHealth",
       tags: ["system"],
-      summary: "Health of every upstream target, as this gateway node sees it",
+      summary: "Health of every upstream target, as this gateway node sees it (system admins)",
       responses: { "200": { description: "OK", content: jsonContent(ref("TargetHealth")) }, ...errors() },
     },
   };
@@ -313,16 +320,18 @@ export function buildOpenApi(): JsonObject {
     info: {
       title: "Waygate admin API",
       version: VERSION,
-      description: "Manage the entities the Waygate gateway is configured from. Every error body is `{error:{code,message,request_id,details?}}` with a stable code.",
+      description:
+        "Manage the entities the Waygate gateway is configured from. Callers authenticate with the admin token, a login session or a personal access token; " +
+        "what they may see and change follows their roles and teams (docs/access-control.md). Every error body is `{error:{code,message,request_id,details?}}` with a stable code.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }, { adminToken: [] }],
-    tags: [...KINDS.map((k) => ({ name: k })), { name: "system" }],
+    tags: [...KINDS.map((k) => ({ name: k })), { name: "identity" }, { name: "users" }, { name: "system" }],
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", description: "Authorization: Bearer <admin token>" },
+        bearerAuth: { type: "http", scheme: "bearer", description: "Authorization: Bearer <admin token | session token | personal access token>" },
         adminToken: { type: "apiKey", in: "header", name: "x-admin-token" },
       },
       schemas: componentSchemas(),

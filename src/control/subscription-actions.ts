@@ -4,7 +4,7 @@
  * status, so keeping every transition here keeps the rules in one place.
  *
  * Who may act (the service's team for approve/reject/revoke, the subscriber
- * for cancel) is not checked yet: the admin API has a single admin token.
+ * for cancel) is checked by the caller, src/identity/entity-access.ts.
  */
 import type { Subscription } from "../config/entities.ts";
 import { WaygateError } from "../core/errors.ts";
