@@ -6,7 +6,9 @@
 import type { Server } from "bun";
 import type { RollupAggregator } from "../analytics/aggregator.ts";
 import { startAnalytics } from "../analytics/gateway-analytics.ts";
+import { analyticsGauges } from "../analytics/gauges.ts";
 import type { RollupStore } from "../analytics/rollup-store.ts";
+import { otlpGauges } from "../telemetry/tracing/gauges.ts";
 import { OtlpExporter, type OtlpExporterOptions } from "../telemetry/tracing/otlp-exporter.ts";
 import { errorResponse, WaygateError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
@@ -67,6 +69,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const queue = opts.callLog ? new LogQueue(opts.callLog) : null;
   const analytics = opts.analytics ? startAnalytics(opts.analytics, snapshots) : null;
   const otlp = opts.otlp ? new OtlpExporter(opts.otlp) : null;
+  for (const g of [...(analytics ? analyticsGauges(analytics) : []), ...(otlp ? otlpGauges(otlp) : [])]) metrics.register(g);
   const health = () => {
     const snap = snapshots.current;
     return [...snap.upstreams.values(), ...[...snap.ai.providers.values()].map((p) => p.pool)].flatMap((u) => u.health());

@@ -100,4 +100,5 @@ test("calls roll up by route and errors by code; breaker opening and outlier eje
   const ejected = health.events.find((e: { event: string }) => e.event === "outlier_ejected");
   expect(ejected).toMatchObject({ upstream_id: outlierUpstream, target: dying.url, detail: { ejection_count: 1 } });
   expect(Date.parse(ejected.detail.until)).toBeGreaterThan(Date.parse(ejected.at));
+  expect(gw.metrics.render()).toContain('waygate_analytics_dropped_total{what="rollups"} 0');
 });

@@ -205,5 +205,7 @@ describe("OTLP export", () => {
     await recordOf(await fetch(`${gw.proxyUrl}/t/lost`));
     await gw.otlp!.flush();
     expect(gw.otlp!.stats.failedPosts).toBe(failedBefore + 1);
+    expect(gw.metrics.render()).toContain(`waygate_otlp_calls_dropped_total ${gw.otlp!.stats.droppedCalls}`);
+    expect(gw.otlp!.stats.droppedCalls).toBeGreaterThanOrEqual(1);
   });
 });
