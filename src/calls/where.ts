@@ -51,8 +51,10 @@ export function whereClause(filter: CallFilter, scope: TeamScope, after: CallCur
   eq("application_id", filter.application_id);
   eq("status", filter.status);
   if (filter.status_class !== undefined) {
-    parts.push("status >= ? AND status < ?");
-    params.push(filter.status_class * 100, filter.status_class * 100 + 100);
+    // Not an index range on purpose: error classes are a few percent of calls, found sooner walking the
+    // newest calls than by sorting every 5xx of the whole log by time.
+    parts.push("status / 100 = ?");
+    params.push(filter.status_class);
   }
   eq("error_code", filter.error_code);
   eq("ai_provider", filter.provider);

@@ -60,6 +60,11 @@ export class PostgresCallLogStore implements CallLogStore {
     this.readyUntil = today + DAYS_AHEAD;
   }
 
+  /** Makes sure day partitions exist for calls from `from` to `to` (epoch ms), e.g. before importing older calls. */
+  async ensureDays(from: number, to: number): Promise<void> {
+    await ensurePartitions(this.sql, Math.floor(from / DAY_MS), Math.floor(to / DAY_MS));
+  }
+
   private query(text: string, params: Array<string | number>): Promise<Array<Record<string, unknown>>> {
     return this.sql.unsafe(numberPlaceholders(text), params as Param[], { prepare: true }) as unknown as Promise<Array<Record<string, unknown>>>;
   }
