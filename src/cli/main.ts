@@ -7,9 +7,10 @@ import { configCommand } from "./config-command.ts";
 import { migrate } from "./migrate.ts";
 import { mockProviders } from "./mock-providers.ts";
 import { secretsCommand } from "./secrets-rotate.ts";
+import { usersCommand } from "./users.ts";
 import { version } from "./version.ts";
 
-const COMMANDS: Command[] = [configCommand, secretsCommand, migrate, mockProviders, version];
+const COMMANDS: Command[] = [configCommand, secretsCommand, usersCommand, migrate, mockProviders, version];
 
 const SERVE_SUMMARY = "Run the gateway and the admin API";
 
@@ -48,6 +49,7 @@ async function help(topic: string[]): Promise<number> {
   if (name === "serve") return import("./serve.ts").then((m) => (out(m.serveHelp), EXIT_OK));
   if (name === "config" && sub !== undefined) return configCommand.run([sub, "--help"]);
   if (name === "secrets" && sub !== undefined) return secretsCommand.run([sub, "--help"]);
+  if (name === "users" && sub !== undefined) return usersCommand.run([sub, "--help"]);
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) return unknown(name);
   return out(cmd.help), EXIT_OK;

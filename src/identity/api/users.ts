@@ -16,9 +16,10 @@ import { isAdmin } from "../principal.ts";
 import { isSystemRole, type SystemRole } from "../roles.ts";
 import { invalidField, notFound, onlyFields, readObject, readPaging, requireSystemAdmin } from "./common.ts";
 
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+export const USERNAME_RULE = "must be 1-128 letters, digits, '.', '_', '@' or '-', starting with a letter or digit";
 
-function readRole(value: unknown): SystemRole {
+export function readRole(value: unknown): SystemRole {
   if (!isSystemRole(value)) throw invalidField("role", "must be one of super_admin, admin, member");
   return value;
 }
@@ -70,7 +71,7 @@ export async function createUserFor(db: Driver, caller: Caller, body: unknown): 
   const doc = readObject(body);
   onlyFields(doc, ["username", "password", "role", "disabled"]);
   if (typeof doc.username !== "string" || !USERNAME.test(doc.username)) {
-    throw invalidField("username", "must be 1-128 letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
+    throw invalidField("username", USERNAME_RULE);
   }
   const role = doc.role === undefined ? "member" : readRole(doc.role);
   requireManage(caller, { role });
