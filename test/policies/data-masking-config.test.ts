@@ -57,7 +57,7 @@ describe("in waygate.yaml", () => {
     const [all, bot, guard] = r.config.policies;
     expect(all?.config).toEqual({ detectors: ["email", "phone", "credit_card", "iban", "api_key", "jwt", "secret"], rules: [], replacement: "[REDACTED:{type}]", apply_to: ["request", "response"] });
     expect((bot?.config.rules as Array<{ pattern: string }>)[0]?.pattern).toBe("EMP-(\\d{2})\\d{4}");
-    expect((guard?.config.patterns as Array<{ pattern: string; flags: string }>)[1]).toEqual({ pattern: "drop\\s+table", flags: "i", max_length: 64 });
+    expect((guard?.config.patterns as Array<{ pattern: string; flags: string; max_length: number }>)[1]).toEqual({ pattern: "drop\\s+table", flags: "i", max_length: 64 });
     expect(guard?.config.whole_words).toBe(true);
   });
 
