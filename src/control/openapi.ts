@@ -20,6 +20,7 @@ import { DEFAULT_OVERLAP_SECONDS, MAX_OVERLAP_SECONDS } from "./credential-rotat
 import { SUBSCRIPTION_ACTIONS, TRANSITIONS, type SubscriptionAction } from "./subscription-actions.ts";
 import { VERSION } from "./version.ts";
 import { IDENTITY_SCHEMAS, identityPaths } from "../identity/openapi.ts";
+import { budgetAlertPaths } from "./budget-alerts-openapi.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -290,6 +291,7 @@ export function buildOpenApi(): JsonObject {
   paths["/admin/credentials/{id}/rotate"] = rotatePath();
   for (const action of SUBSCRIPTION_ACTIONS) paths[`/admin/subscriptions/{id}/${action}`] = subscriptionActionPath(action);
   Object.assign(paths, identityPaths());
+  Object.assign(paths, budgetAlertPaths());
   paths["/admin/status"] = {
     get: {
       operationId: "getStatus",

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { budgetAlertsRoute } from "../../src/control/budget-alerts.ts";
+import { buildOpenApi } from "../../src/control/openapi.ts";
 import { ALL_TEAMS, type TeamScope, teamsScope } from "../../src/control/scope.ts";
 import type { BudgetAlert } from "../../src/policies/budget/alert.ts";
 import { StoreBudgetAlerts } from "../../src/policies/budget/store-sink.ts";
@@ -146,4 +147,13 @@ test("a failed write is logged, never thrown at the caller", async () => {
   expect(errors).toHaveLength(1);
   expect(String(errors[0]?.[1])).toContain("database is locked");
   expect(sink.metric().samples().every((s) => s.value === 0)).toBe(true);
+});
+
+test("the admin OpenAPI document describes the endpoint, and its error responses exist", () => {
+  const doc = buildOpenApi() as { paths: Record<string, { get?: { parameters: Array<{ name: string }>; responses: Record<string, { $ref?: string }> } }>; components: { responses: Record<string, unknown> } };
+  const op = doc.paths["/admin/budget-alerts"]?.get;
+  expect(op?.parameters.map((p) => p.name)).toEqual(["since", "policy", "subject", "limit", "cursor"]);
+  for (const r of Object.values(op?.responses ?? {})) {
+    if (r.$ref) expect(doc.components.responses[r.$ref.replace("#/components/responses/", "")]).toBeDefined();
+  }
 });
