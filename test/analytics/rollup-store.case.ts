@@ -83,6 +83,21 @@ export function rollupStoreSuite(backend: string, fresh: () => Promise<TestDatab
       expect(hours[0]?.cell.calls).toBe(3);
     });
 
+    test("two nodes adding into the same rows at once lose nothing", async () => {
+      const other = new SqlRollupStore((await db.open()).db);
+      const bucket = DAY + 7 * HOUR;
+      const k = key({ route: "shared" });
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? rollups : other).addMinutes([entry(bucket + (i % 3) * MIN, k, [i + 1, 100 * (i + 1)])])),
+      );
+      const [hour] = await rollups.rows({ step: "hour", from: bucket, to: bucket + HOUR, filter: { route: "shared" }, teams: null });
+      expect(hour?.cell.calls).toBe(12);
+      expect(hour?.cell.latency.count).toBe(12);
+      expect(hour?.cell.latency.max).toBe(600);
+      const minutes = await other.rows({ step: "minute", from: bucket, to: bucket + HOUR, filter: { route: "shared" }, teams: null });
+      expect(minutes.map((m) => m.cell.calls)).toEqual([4, 4, 4]);
+    });
+
     test("dimension filters and team restriction", async () => {
       const bucket = DAY + 5 * HOUR;
       await rollups.addMinutes([
