@@ -67,7 +67,6 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
     const { path, query } = splitUrl(req.url);
     const host = req.headers.get("host") ?? "";
     const trace = new RequestTrace(req.headers.get("traceparent"));
-    bindTrace(req.signal, trace);
     const ctx: RequestContext = {
       requestId,
       req,
@@ -131,7 +130,10 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
         }
       }
       ctx.policies = chain;
-      if (route.service.service.kind === "ai") return await handleAi(ctx, route, snap.ai, hooks);
+      if (route.service.service.kind === "ai") {
+        bindTrace(req.signal, trace);
+        return await handleAi(ctx, route, snap.ai, hooks);
+      }
       return await proxyRequest(ctx, route, hooks);
     } catch (err) {
       console.error(`[waygate] request ${requestId} failed unexpectedly:`, err);
