@@ -130,3 +130,22 @@ describe("masking a streamed answer", () => {
     expect(out.some((e) => e.type === "logprobs")).toBe(false);
   });
 });
+
+describe("hold-back limits", () => {
+  test("an endless word is released in pieces once it runs past the limit, masked as far as it matched", () => {
+    const f = maskingStreamFilter(masker);
+    const out: ChatStreamEvent[] = [];
+    const push = (text: string) => {
+      const r = f.push({ type: "text", choice: 0, text });
+      if (r instanceof WaygateError) throw r;
+      out.push(...r);
+    };
+    push("token=");
+    for (let i = 0; i < 200; i++) push("A1b2C3d4".repeat(4));
+    // Released before the end: nothing waits for a whitespace that never comes.
+    const early = textOf(out);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.startsWith("token=[REDACTED:secret]")).toBe(true);
+    expect(early).not.toContain("A1b2");
+  });
+});

@@ -7,7 +7,11 @@
  * inside a match that was found (a match may also still grow at the end).
  */
 
-/** A word running on past this many characters is released anyway, so one endless token cannot stall a stream. */
+/**
+ * A word (or a match) running on past this many characters is released
+ * anyway, masked as far as it was matched, so one endless token can neither
+ * stall a stream nor make every chunk rescan an ever longer buffer.
+ */
 export const MAX_HELD_WORD = 4096;
 
 export interface Span {
@@ -19,12 +23,13 @@ export interface Span {
 export function releasePoint(text: string, reach: number, spans: readonly Span[]): number {
   const limit = text.length - reach;
   if (limit <= 0) return 0;
+  const overlong = limit > MAX_HELD_WORD;
   let cut = limit;
   while (cut > 0 && !isSpace(text.charCodeAt(cut - 1))) cut--;
-  if (cut === 0 && limit > MAX_HELD_WORD) cut = limit;
+  if (cut === 0 && overlong) cut = limit;
   for (let i = spans.length - 1; i >= 0; i--) {
     const s = spans[i]!;
-    if (s.start < cut && (s.end > cut || s.end === text.length)) cut = s.start;
+    if (s.start < cut && (s.end > cut || s.end === text.length)) cut = overlong ? s.end : s.start;
   }
   return cut;
 }
