@@ -124,6 +124,14 @@ describe("budget", () => {
     expect(body.error.message).toContain("monthly budget of $1.00 for this team");
   });
 
+  test("a team budget counts an application without a team by itself, and says so", async () => {
+    const { policy } = setup({ limit_usd: 1, period: "day", key: "team" });
+    await call(policy, { app: "loner" }, 1);
+    const refused = await call(policy, { app: "loner" }, 0.1);
+    expect(((await refused?.json()) as { error: { message: string } }).error.message).toContain("for this application is spent");
+    expect(await call(policy, { app: "other-loner" }, 0.1)).toBeUndefined();
+  });
+
   test("answers carry the money left as of the request", async () => {
     const { policy } = setup({ limit_usd: 10, period: "day", key: "application" });
     await call(policy, { app: "a1" }, 2.25);

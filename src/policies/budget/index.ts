@@ -23,6 +23,13 @@ import { BudgetConfig, softThresholdUsd } from "./config.ts";
 import { type BudgetView, setBudgetHeaders } from "./headers.ts";
 import { formatUsd, fromMicros, toMicros } from "./money.ts";
 
+/** The budget's holder in messages, as counted (a team budget counts an application without a team by itself). */
+function whose(subject: QuotaSubject): string {
+  if (subject.id.startsWith("team:")) return "this team";
+  if (subject.id.startsWith("app:")) return "this application";
+  return "this client";
+}
+
 /** Without a sink (an embedded gateway without a store), alerts still reach the log. */
 const logSink: BudgetAlertSink = {
   record(a) {
@@ -41,7 +48,6 @@ export function buildBudget(config: BudgetConfig, build: PolicyBuildContext): Po
   const softUsd = softThresholdUsd(config);
   const softMicros = softUsd === undefined ? undefined : toMicros(softUsd);
   const per = config.period === "day" ? "daily" : "monthly";
-  const whose = config.key === "team" ? "this team" : "this application";
   const views = new WeakMap<RequestContext, BudgetView>();
 
   const spentKey = (subject: QuotaSubject, window: CalendarWindow) => `bg:${build.id}:${window.id}:${subject.id}`;
@@ -73,9 +79,10 @@ export function buildBudget(config: BudgetConfig, build: PolicyBuildContext): Po
     if (!mayConsume(ctx)) return undefined;
     const now = clock.now();
     const window = calendarWindow(now, config.period);
+    const subject = quotaSubject(ctx, config.key);
     let spent: number;
     try {
-      spent = await counters.get(spentKey(quotaSubject(ctx, config.key), window));
+      spent = await counters.get(spentKey(subject, window));
     } catch {
       if (config.fault_tolerant) return undefined;
       return new WaygateError("internal_error", "the budget counter store is unavailable", { status: 503 });
@@ -83,7 +90,7 @@ export function buildBudget(config: BudgetConfig, build: PolicyBuildContext): Po
     const view = { limitUsd: config.limit_usd, spentUsd: fromMicros(spent), resetSeconds: secondsLeft(window, now) };
     views.set(ctx, view);
     if (!config.enforce || spent < limitMicros) return undefined;
-    const message = `the ${per} budget of ${formatUsd(config.limit_usd)} for ${whose} is spent (${formatUsd(view.spentUsd)} used); calls resume at ${isoSeconds(window.endMs)}`;
+    const message = `the ${per} budget of ${formatUsd(config.limit_usd)} for ${whose(subject)} is spent (${formatUsd(view.spentUsd)} used); calls resume at ${isoSeconds(window.endMs)}`;
     const headers = new Headers();
     setBudgetHeaders(headers, view);
     return refusalResponse(ctx, new WaygateError("budget_exceeded", message, { retryAfter: view.resetSeconds }), headers);
