@@ -42,8 +42,9 @@ Options:
                         Days calls are kept unless their team sets its own
                         (default: 30; $WAYGATE_CALL_LOG_RETENTION_DAYS)
   --no-call-log         Do not record calls
-  --counters URL        Rate-limit counters: memory (default, per process) or
-                        redis://host:6379 (exact across gateway nodes); $WAYGATE_COUNTERS
+  --counters URL        Counters of rate limits, token limits and budgets: memory
+                        (default, per process) or redis://host:6379 (exact across
+                        gateway nodes); $WAYGATE_COUNTERS
   --otlp-endpoint URL   Export one span per request, with its attempts, as OTLP/HTTP
                         JSON to this collector (e.g. http://otel-collector:4318);
                         $WAYGATE_OTLP_ENDPOINT
