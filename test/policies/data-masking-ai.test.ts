@@ -151,4 +151,17 @@ describe("data_masking: answers", () => {
     const text = whole.content.find((b) => b.type === "text");
     expect(text?.type === "text" && parseMockReply(text.text).echo).toBe(MASKED);
   });
+
+  test("Responses API, streamed and whole", async () => {
+    const stream = openai.outbound!.responses.stream({ model: "oa/gpt-4o-mini", input: PROMPT });
+    let streamed = "";
+    stream.on("response.output_text.delta", (e) => {
+      streamed += e.delta;
+    });
+    const final = await stream.finalResponse();
+    expect(parseMockReply(streamed).echo).toBe(MASKED);
+    expect(final.output_text).toBe(streamed);
+    const whole = await openai.outbound!.responses.create({ model: "an/claude-sonnet-4-5", input: PROMPT });
+    expect(parseMockReply(whole.output_text).echo).toBe(MASKED);
+  });
 });

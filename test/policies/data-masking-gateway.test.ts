@@ -116,6 +116,27 @@ describe("data_masking: request bodies", () => {
     expect(seen.at(-1)!.body).toBe(new TextDecoder().decode(binary));
   });
 
+  test("a body sent without Content-Length is masked too", async () => {
+    const chunks = [`to ann.lee@`, `example.com`];
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        const next = chunks.shift();
+        if (next === undefined) c.close();
+        else c.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    const res = await fetch(`${g.url}/masked/echo`, { method: "POST", headers: { "content-type": "text/plain" }, body, duplex: "half" } as RequestInit);
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)!.body).toBe(`to ${R("email")}`);
+  });
+
+  test("a body declared larger than the buffer cap passes untouched", async () => {
+    await post("/masked/echo", big, "text/plain");
+    const got = seen.at(-1)!.body;
+    expect(got.length).toBe(big.length);
+    expect(got.endsWith(EMAIL)).toBe(true);
+  });
+
   test("a route without the policy forwards the body as sent", async () => {
     const body = JSON.stringify({ to: EMAIL });
     const res = await post("/plain/echo", body, "application/json");

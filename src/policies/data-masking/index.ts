@@ -5,9 +5,10 @@
  * answers. Instances stack: a global policy masking emails and a route
  * policy with its own rules both apply.
  */
-import type { RequestContext } from "../../gateway/context.ts";
-import { bufferedBody } from "../../gateway/buffered-body.ts";
 import { WaygateError } from "../../core/errors.ts";
+import { bufferedBody } from "../../gateway/buffered-body.ts";
+import type { RequestContext } from "../../gateway/context.ts";
+import { REWRITE_MAX_BYTES } from "../../gateway/response-rewrite.ts";
 import type { PolicyKind } from "../kind.ts";
 import type { Policy } from "../policy.ts";
 import { maskBody, textSyntax } from "./body.ts";
@@ -16,19 +17,16 @@ import { type Masker, compileMasker } from "./masker.ts";
 import { type DataMaskingConfig, dataMaskingSchema } from "./schema.ts";
 import { maskingStreamFilter } from "./stream.ts";
 
-/** Bodies up to this size are masked; larger ones (by Content-Length or as read) pass through untouched. */
-export const MASKED_BODY_MAX_BYTES = 1024 * 1024;
-
 const isAi = (ctx: RequestContext): boolean => ctx.route?.service.service.kind === "ai";
 
-/** A request body the masker can read: textual, not compressed, and declared no larger than the cap. */
+/** A request body the masker can read: textual, not compressed, and declared no larger than the cap responses have too. */
 function maskableRequest(ctx: RequestContext): boolean {
   const h = ctx.req.headers;
   if (!textSyntax(h.get("content-type"))) return false;
   const encoding = h.get("content-encoding");
   if (encoding && encoding.toLowerCase() !== "identity") return false;
   const declared = h.get("content-length");
-  return declared === null || Number(declared) <= MASKED_BODY_MAX_BYTES;
+  return declared === null || Number(declared) <= REWRITE_MAX_BYTES;
 }
 
 async function maskRequestBody(ctx: RequestContext, masker: Masker): Promise<WaygateError | undefined> {
@@ -36,7 +34,7 @@ async function maskRequestBody(ctx: RequestContext, masker: Masker): Promise<Way
   if (isAi(ctx) || !maskableRequest(ctx)) return undefined;
   const body = await bufferedBody(ctx);
   if (body instanceof WaygateError) return body;
-  if (body.byteLength === 0 || body.byteLength > MASKED_BODY_MAX_BYTES) return undefined;
+  if (body.byteLength === 0) return undefined;
   const masked = maskBody(masker, body, ctx.req.headers.get("content-type"));
   if (masked && masked.body !== body) ctx.body = masked.body;
   return undefined;

@@ -10,15 +10,12 @@ import type { ChatRequest, ChatResponse, ContentPart } from "../../ai/types.ts";
 import { WaygateError } from "../../core/errors.ts";
 import { bufferedBody } from "../../gateway/buffered-body.ts";
 import type { RequestContext } from "../../gateway/context.ts";
-import { textualMediaType } from "../../gateway/response-rewrite.ts";
+import { REWRITE_MAX_BYTES, textualMediaType } from "../../gateway/response-rewrite.ts";
 import type { PolicyKind } from "../kind.ts";
 import type { Policy } from "../policy.ts";
 import { type Matcher, compileMatcher } from "./matcher.ts";
 import { type GuardrailConfig, guardrailSchema } from "./schema.ts";
 import { guardrailStreamFilter } from "./stream.ts";
-
-/** REST request bodies up to this size are checked; larger ones (by Content-Length) pass unchecked. */
-export const CHECKED_BODY_MAX_BYTES = 1024 * 1024;
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -54,6 +51,7 @@ function jsonStrings(value: unknown, out: string[]): void {
   }
 }
 
+/** Textual request bodies declared no larger than REWRITE_MAX_BYTES are checked; others pass unchecked. */
 async function checkRequestBody(ctx: RequestContext, m: Matcher, refuse: () => WaygateError): Promise<WaygateError | undefined> {
   // AI requests are checked in their unified form (ai.chatRequest).
   if (ctx.route?.service.service.kind === "ai") return undefined;
@@ -61,7 +59,7 @@ async function checkRequestBody(ctx: RequestContext, m: Matcher, refuse: () => W
   const type = textualMediaType(h.get("content-type"));
   const encoding = h.get("content-encoding");
   const declared = h.get("content-length");
-  if (!type || (encoding && encoding.toLowerCase() !== "identity") || (declared !== null && Number(declared) > CHECKED_BODY_MAX_BYTES)) return undefined;
+  if (!type || (encoding && encoding.toLowerCase() !== "identity") || (declared !== null && Number(declared) > REWRITE_MAX_BYTES)) return undefined;
   const body = await bufferedBody(ctx);
   if (body instanceof WaygateError) return body;
   if (body.byteLength === 0) return undefined;
