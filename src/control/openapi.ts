@@ -21,6 +21,7 @@ import { SUBSCRIPTION_ACTIONS, TRANSITIONS, type SubscriptionAction } from "./su
 import { VERSION } from "./version.ts";
 import { IDENTITY_SCHEMAS, identityPaths } from "../identity/openapi.ts";
 import { budgetAlertPaths } from "./budget-alerts-openapi.ts";
+import { callPaths } from "./calls-openapi.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -292,6 +293,7 @@ export function buildOpenApi(): JsonObject {
   for (const action of SUBSCRIPTION_ACTIONS) paths[`/admin/subscriptions/{id}/${action}`] = subscriptionActionPath(action);
   Object.assign(paths, identityPaths());
   Object.assign(paths, budgetAlertPaths());
+  Object.assign(paths, callPaths());
   paths["/admin/status"] = {
     get: {
       operationId: "getStatus",

@@ -8,6 +8,7 @@ import type { CallLogStore } from "../../src/calls/call-log-store.ts";
 import { csvField } from "../../src/calls/export.ts";
 import { type CallLogServices, callsRoute } from "../../src/control/calls.ts";
 import { createAdminHandler } from "../../src/control/handler.ts";
+import { buildOpenApi } from "../../src/control/openapi.ts";
 import type { Result } from "../../src/control/resources.ts";
 import { ALL_TEAMS, teamsScope, type TeamScope } from "../../src/control/scope.ts";
 import { WaygateError } from "../../src/core/errors.ts";
@@ -219,4 +220,19 @@ test("the admin API mounts the call log at /admin/calls", async () => {
   expect(body.items.map((r) => r.request_id)).toEqual([calls[9]!.request_id]);
   const unauthenticated = await handler(new Request("http://admin.test/admin/calls"));
   expect(unauthenticated.status).toBe(401);
+});
+
+test("the OpenAPI document describes every /admin/calls endpoint, with the search parameters and known error responses", () => {
+  type Op = { parameters?: Array<{ name: string }>; responses: Record<string, { $ref?: string }> };
+  const doc = buildOpenApi() as { paths: Record<string, { get?: Op }>; components: { responses: Record<string, unknown> } };
+  for (const path of ["/admin/calls", "/admin/calls/export", "/admin/calls/drops", "/admin/calls/{request_id}"]) {
+    const op = doc.paths[path]?.get;
+    expect(op).toBeDefined();
+    for (const r of Object.values(op!.responses)) if (r.$ref) expect(doc.components.responses[r.$ref.replace("#/components/responses/", "")]).toBeDefined();
+  }
+  const params = doc.paths["/admin/calls"]!.get!.parameters!.map((p) => p.name);
+  // Every parameter the search accepts is documented.
+  for (const name of ["from", "to", "team", "service", "route", "application", "status", "error_code", "provider", "model", "min_latency_ms", "request_id", "q", "limit", "cursor"]) {
+    expect(params).toContain(name);
+  }
 });
