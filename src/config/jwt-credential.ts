@@ -4,7 +4,7 @@
  * never leave again — the same rules as provider keys. Shared by the admin
  * API, the YAML apply and the master key rotation.
  */
-import { createHash, createPublicKey } from "node:crypto";
+import { createHash, createPublicKey, type JsonWebKeyInput } from "node:crypto";
 import type { FieldIssue } from "../core/errors.ts";
 import { WaygateError } from "../core/errors.ts";
 import type { SecretBox } from "../core/secrets.ts";
@@ -33,7 +33,7 @@ function keptKey(given: { kid?: string | undefined }, index: number, existing: r
 /** A public key the gateway can use: PEM (SPKI or certificate) or JWK, never private material. */
 function checkPublicKey(key: { pem?: string | undefined; jwk?: Record<string, unknown> | undefined }): string | undefined {
   try {
-    const parsed = key.pem !== undefined ? createPublicKey(key.pem) : createPublicKey({ key: key.jwk as never, format: "jwk" });
+    const parsed = key.pem !== undefined ? createPublicKey(key.pem) : createPublicKey({ key: key.jwk, format: "jwk" } as JsonWebKeyInput);
     return parsed.type === "public" ? undefined : "not a public key";
   } catch (err) {
     return `not a usable public key (${err instanceof Error ? err.message : String(err)})`;

@@ -51,11 +51,11 @@ export function compileCredentials(
       console.error(`[waygate] jwt credential ${c.name} skipped: ${err instanceof Error ? err.message : String(err)}`);
       continue;
     }
-    const list = jwtIssuers.get(jwt.issuer) ?? [];
-    list.push({ ...entry, verifier, subject: jwt.subject, claims: Object.entries(jwt.claims) });
-    jwtIssuers.set(jwt.issuer, list);
+    const sameIssuer = jwtIssuers.get(jwt.issuer) ?? [];
+    sameIssuer.push({ ...entry, verifier, subject: jwt.subject, claims: Object.entries(jwt.claims) });
+    jwtIssuers.set(jwt.issuer, sameIssuer);
   }
-  for (const list of jwtIssuers.values()) list.sort((a, b) => specificity(b) - specificity(a));
+  for (const sameIssuer of jwtIssuers.values()) sameIssuer.sort((a, b) => specificity(b) - specificity(a));
   jwks.retain(usedSets);
   return { credentials, jwtIssuers };
 }

@@ -281,3 +281,41 @@ describe("JWKS", () => {
     expect(await call("/j/x", await token(k1, "k1", "https://down-idp.test"))).toMatchObject({ status: 503, code: "jwks_unavailable", reachedUpstream: false });
   });
 });
+
+describe("a JWKS that fails", () => {
+  const failing = new JwksServer();
+  let pair: KeyPair;
+
+  beforeAll(async () => {
+    failing.start();
+    pair = await keyPair("ES256");
+    failing.keys = [{ ...pair.jwk, kid: "a", alg: "ES256" }];
+    for (const [name, cache] of [["failing-fresh", 600], ["failing-stale", 1]] as const) {
+      const a = await g.create("applications", { name });
+      await g.create("subscriptions", { application_id: a.id, service_id: svc.id });
+      await jwtCredential(g.store, a.id, "jwks", { issuer: name, algorithms: ["ES256"], jwks_url: `${failing.url}?${name}`, jwks_cache_seconds: cache, jwks_cooldown_seconds: 5 });
+    }
+    await g.synced();
+  });
+  afterAll(() => failing.stop());
+
+  const token = (iss: string) => sign(pair.privateKey, { iss }, { alg: "ES256", kid: "a", expiresIn: 60 });
+
+  test("is not asked again on every request while it is down", async () => {
+    failing.failWith = 500;
+    const before = failing.requests;
+    for (let i = 0; i < 10; i++) expect(await call("/j/x", await token("failing-fresh"))).toMatchObject({ status: 503, code: "jwks_unavailable", reachedUpstream: false });
+    expect(failing.requests - before).toBe(1);
+    failing.failWith = null;
+  });
+
+  test("keys fetched before stay in use after the cache time when a refresh fails", async () => {
+    expect((await call("/j/x", await token("failing-stale"))).status).toBe(200);
+    failing.failWith = 503;
+    await Bun.sleep(1100);
+    const before = failing.requests;
+    for (let i = 0; i < 5; i++) expect((await call("/j/x", await token("failing-stale"))).status).toBe(200);
+    expect(failing.requests - before).toBe(1);
+    failing.failWith = null;
+  });
+});

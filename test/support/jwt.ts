@@ -56,6 +56,8 @@ export const hmacKey = (secret: string) => new TextEncoder().encode(secret);
 export class JwksServer {
   requests = 0;
   keys: JWK[] = [];
+  /** When set, every request is answered with this status instead of the keys. */
+  failWith: number | null = null;
   private server: ReturnType<typeof Bun.serve> | undefined;
 
   start(): this {
@@ -64,6 +66,7 @@ export class JwksServer {
       port: 0,
       fetch: () => {
         this.requests++;
+        if (this.failWith !== null) return new Response("unavailable", { status: this.failWith });
         return Response.json({ keys: this.keys });
       },
     });

@@ -1,14 +1,8 @@
 /**
  * Remote key sets (JWKS URLs) outlive snapshots: a configuration change must
- * not throw away fetched keys and make every gateway node fetch again. Each
- * set is jose's remote JWK set, which caches the keys for the credential's
- * cache time, refetches on an unknown `kid` at most once per cooldown, and
- * shares one in-flight fetch between concurrent requests.
+ * not throw away fetched keys and make every gateway node fetch again.
  */
-import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
-
-/** A fetch that hangs must not hold requests for long: they fail with jwks_unavailable instead. */
-const FETCH_TIMEOUT_MS = 3000;
+import { RemoteKeySet } from "./remote-key-set.ts";
 
 export interface RemoteKeySetSpec {
   url: string;
@@ -17,21 +11,17 @@ export interface RemoteKeySetSpec {
 }
 
 export class JwksRegistry {
-  private readonly sets = new Map<string, JWTVerifyGetKey>();
+  private readonly sets = new Map<string, RemoteKeySet>();
 
   static keyOf(spec: RemoteKeySetSpec): string {
     return `${spec.url} ${spec.cacheSeconds} ${spec.cooldownSeconds}`;
   }
 
-  get(spec: RemoteKeySetSpec): JWTVerifyGetKey {
+  get(spec: RemoteKeySetSpec): RemoteKeySet {
     const key = JwksRegistry.keyOf(spec);
     let set = this.sets.get(key);
     if (!set) {
-      set = createRemoteJWKSet(new URL(spec.url), {
-        cacheMaxAge: spec.cacheSeconds * 1000,
-        cooldownDuration: spec.cooldownSeconds * 1000,
-        timeoutDuration: FETCH_TIMEOUT_MS,
-      });
+      set = new RemoteKeySet(spec.url, { cacheMs: spec.cacheSeconds * 1000, cooldownMs: spec.cooldownSeconds * 1000 });
       this.sets.set(key, set);
     }
     return set;

@@ -3,7 +3,7 @@
  * each knowing which algorithms it may verify — so an RSA key is never
  * offered for ES256, and a public key never for HS256.
  */
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createPublicKey, type JsonWebKeyInput, type KeyObject } from "node:crypto";
 import type { JwtAlgorithm, StoredJwtKey } from "../../config/auth-entities.ts";
 import type { SecretBox } from "../../core/secrets.ts";
 
@@ -33,7 +33,7 @@ export function staticKey(stored: StoredJwtKey, box: SecretBox | undefined): Sta
     if (!box) throw new Error("an HMAC secret is stored but this node has no master key");
     return { kid: stored.kid, key: new TextEncoder().encode(box.decrypt(stored.secret_enc)), fits: (alg) => alg.startsWith("HS") };
   }
-  const key = stored.pem !== undefined ? createPublicKey(stored.pem) : createPublicKey({ key: stored.jwk as never, format: "jwk" });
+  const key = stored.pem !== undefined ? createPublicKey(stored.pem) : createPublicKey({ key: stored.jwk, format: "jwk" } as JsonWebKeyInput);
   return { kid: stored.kid, key, fits: publicKeyFits(key) };
 }
 

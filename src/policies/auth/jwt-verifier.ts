@@ -9,9 +9,7 @@ import { errors, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, j
 import { JWT_ALGORITHMS, type JwtAlgorithm, type StoredJwt } from "../../config/auth-entities.ts";
 import { WaygateError } from "../../core/errors.ts";
 import { candidateKeys, type StaticKey } from "./jwt-keys.ts";
-
-/** The key set could not be fetched: not the caller's fault, so not a 401. */
-class KeySetUnavailable extends Error {}
+import { KeySetUnavailable, type RemoteKeySet } from "./remote-key-set.ts";
 
 const invalid = (message: string) => new WaygateError("invalid_credential", message);
 
@@ -45,7 +43,7 @@ export class JwtVerifier {
   constructor(
     private readonly settings: StoredJwt,
     private readonly keys: readonly StaticKey[],
-    remote: JWTVerifyGetKey | undefined,
+    remote: RemoteKeySet | undefined,
   ) {
     this.options = {
       algorithms: settings.algorithms,
@@ -54,7 +52,7 @@ export class JwtVerifier {
       clockTolerance: settings.clock_tolerance_seconds,
       requiredClaims: settings.require_expiry ? ["exp"] : [],
     };
-    this.remote = remote && guarded(remote);
+    this.remote = remote?.getKey;
   }
 
   /** The verified payload, or why the token is refused. */
@@ -90,16 +88,4 @@ export class JwtVerifier {
       return refusal(new errors.JWSSignatureVerificationFailed());
     }
   }
-}
-
-/** Fetch failures of the key set become KeySetUnavailable; a key that is simply not there stays what it is. */
-function guarded(remote: JWTVerifyGetKey): JWTVerifyGetKey {
-  return async (header, token) => {
-    try {
-      return await remote(header, token);
-    } catch (err) {
-      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
-      throw new KeySetUnavailable(err instanceof Error ? err.message : String(err));
-    }
-  };
 }
