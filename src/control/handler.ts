@@ -20,6 +20,7 @@ import { createUserFor, deleteUserFor, getUserFor, listUsersFor, me, patchUserFo
 import { recordAudit } from "../identity/audit.ts";
 import { auditOf, type Caller } from "../identity/caller.ts";
 import { changeFor, createFor, deleteFor, getFor, listFor, rotateFor, subscriptionActionFor } from "../identity/entity-access.ts";
+import { primeDecoy } from "../identity/passwords.ts";
 import { authenticate, isAdmin, scopeWith } from "../identity/principal.ts";
 import { type AdminTokenSpec, expectedDigest, presentedToken } from "./auth.ts";
 import { fail, json, readJson } from "./http.ts";
@@ -97,6 +98,7 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
   const db = opts.store.db;
   const sessionTtlSeconds = opts.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
   const now = opts.now ?? (() => new Date());
+  primeDecoy();
   const ctx: WriteContext = {
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
     ...(opts.policyKinds ? { policyKinds: opts.policyKinds } : {}),

@@ -177,13 +177,12 @@ export async function subscriptionActionFor(store: Store, caller: Caller, id: st
 }
 
 export async function rotateFor(store: Store, caller: Caller, id: string, body: Doc): Promise<Result> {
-  const options = readRotateBody(body);
   return store.transaction(async (tx, q) => {
     const before = await findVisible(tx, caller, "credentials", id);
     if (!hasRole(caller.principal, before.owners.team, ROTATE_ROLES)) {
       throw forbidden(`rotating a key needs one of ${ROTATE_ROLES.join(", ")} in the application's team`);
     }
-    const result = await rotateCredential(store, before.entity.id, options);
+    const result = await rotateCredential(store, before.entity.id, readRotateBody(body));
     await recordAudit(
       q,
       auditOf(caller, {
