@@ -207,8 +207,10 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
     target.begin(); // report() uncounts one in-flight request; this one was already uncounted at the headers
     upstream.report(target, { kind: timedOut ? "timeout" : "reset", durationMs: performance.now() - a.deadlineStart, message });
     const code = timedOut ? "upstream_timeout" : "upstream_reset";
+    const failed = errorResponse(new WaygateError(code, `the upstream response body ${timedOut ? "stalled" : "broke off"} (${target.url})`), ctx.requestId);
+    ctx.record.status = failed.status;
     finish(0, code);
-    return errorResponse(new WaygateError(code, `the upstream response body ${timedOut ? "stalled" : "broke off"} (${target.url})`), ctx.requestId);
+    return failed;
   };
 
   /**

@@ -61,6 +61,15 @@ const upstream = Bun.serve({
         });
         return new Response(stream, { headers: { "content-type": "text/plain" } });
       }
+      case "/stall": {
+        // Half a body, then silence: the gateway's idle timeout must end the wait.
+        const stream = new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(new TextEncoder().encode(`{"email":"${EMAIL}",`));
+          },
+        });
+        return new Response(stream, { headers: { "content-type": "application/json" } });
+      }
       case "/binary":
         return new Response(binary, { headers: { "content-type": "application/octet-stream" } });
       case "/gzip":
@@ -81,6 +90,16 @@ beforeAll(async () => {
   await g.create("routes", { name: "plain", service_id: svc.id, paths: ["/plain"], strip_path: true });
   const inOnly = await g.create("routes", { name: "in-only", service_id: svc.id, paths: ["/in-only"], strip_path: true });
   await g.create("policies", { name: "mask-all", kind: "data_masking", scope: "route", route_id: masked.id, config: {} });
+  const slow = await g.create("upstreams", {
+    name: "slow",
+    targets: [{ url: `http://127.0.0.1:${upstream.port}` }],
+    timeouts: { ttfb_ms: 2000, idle_ms: 200, total_ms: 10_000 },
+    outlier_detection: { enabled: false },
+    circuit_breaker: { enabled: false },
+  });
+  const slowSvc = await g.create("services", { name: "slow", upstream_id: slow.id, retry: { attempts: 1 } });
+  const stalled = await g.create("routes", { name: "stalled", service_id: slowSvc.id, paths: ["/stalled"], strip_path: true });
+  await g.create("policies", { name: "mask-stalled", kind: "data_masking", scope: "route", route_id: stalled.id, config: {} });
   await g.create("policies", { name: "mask-in", kind: "data_masking", scope: "route", route_id: inOnly.id, config: { apply_to: ["request"], detectors: ["email"] } });
   await g.synced();
 });
@@ -195,6 +214,17 @@ describe("data_masking: response bodies", () => {
       expect(text.length).toBe(big.length);
       expect(text.endsWith(EMAIL)).toBe(true);
     }
+  });
+
+  test("a body that stalls while being read for masking ends in 504 upstream_timeout, none of it delivered", async () => {
+    const res = await fetch(`${g.url}/stalled/stall`);
+    expect(res.status).toBe(504);
+    const body = (await res.json()) as { error: { code: string } };
+    expect(body.error.code).toBe("upstream_timeout");
+    expect(JSON.stringify(body)).not.toContain(EMAIL);
+    const record = await g.record(res.headers.get("x-request-id")!);
+    expect(record.error_code).toBe("upstream_timeout");
+    expect(record.status).toBe(504);
   });
 
   test("a route without the policy returns the upstream's body and headers as they were", async () => {
