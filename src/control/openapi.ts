@@ -245,7 +245,7 @@ function rotatePath(): JsonObject {
         "In one transaction: creates a new credential for the same application with a generated key (returned once, in `credential.key`), " +
         "and sets the old credential's `expires_at` to now + `overlap_seconds` unless it already expires sooner. " +
         "The new credential copies the old one's settings; its `expires_at` is copied only when later than the end of the overlap. " +
-        "A disabled or already expired credential is 409 invalid_transition; a `name` the application already uses is 409 conflict. " +
+        "A disabled or already expired credential, or a jwt credential (its signing keys rotate instead), is 409 invalid_transition; a `name` the application already uses is 409 conflict. " +
         "To revoke a key at once, PATCH it with `{\"enabled\": false}` or DELETE it.",
       requestBody: { required: false, content: jsonContent(RotateBody) },
       responses: {
