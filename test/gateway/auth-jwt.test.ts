@@ -277,6 +277,14 @@ describe("JWKS", () => {
     expect(await call("/j/x", await token(stranger, "k2"))).toMatchObject({ status: 401, code: "invalid_credential" });
   });
 
+  test("a token without kid is checked against every published key that fits", async () => {
+    const noKid = (pair: KeyPair) => sign(pair.privateKey, { iss: "https://jwks-idp.test" }, { alg: "RS256", expiresIn: 60 });
+    expect(jwks.keys.length).toBe(2);
+    expect((await call("/j/x", await noKid(k1))).status).toBe(200);
+    expect((await call("/j/x", await noKid(k2))).status).toBe(200);
+    expect(await call("/j/x", await noKid(stranger))).toMatchObject({ status: 401, code: "invalid_credential", reachedUpstream: false });
+  });
+
   test("an unreachable JWKS is 503 jwks_unavailable, not a 401", async () => {
     expect(await call("/j/x", await token(k1, "k1", "https://down-idp.test"))).toMatchObject({ status: 503, code: "jwks_unavailable", reachedUpstream: false });
   });
