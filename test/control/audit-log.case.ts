@@ -120,6 +120,12 @@ export function auditLogSuite(backend: string, fresh: () => Promise<FreshStore>)
       expect([approve.before?.status, approve.after?.status]).toEqual(["pending", "approved"]);
       const revoke = await only(`&entity_id=${sub.body.id}&action=revoke`);
       expect([revoke.before?.status, revoke.after?.status, revoke.after?.reason]).toEqual(["approved", "revoked", "abuse"]);
+      const rejected = (await api.call("POST", "/admin/subscriptions", { application_id: (await api.call("POST", "/admin/applications", { name: "audit-sub-app-2" })).body.id, service_id: "audit-gated" })).body.id;
+      await api.call("POST", `/admin/subscriptions/${rejected}/reject`, { reason: "not yet" });
+      expect((await only(`&entity_id=${rejected}&action=reject`)).after).toMatchObject({ status: "rejected", reason: "not yet" });
+      const cancelled = (await api.call("POST", "/admin/subscriptions", { application_id: (await api.call("POST", "/admin/applications", { name: "audit-sub-app-3" })).body.id, service_id: "audit-gated" })).body.id;
+      await api.call("POST", `/admin/subscriptions/${cancelled}/cancel`);
+      expect((await only(`&entity_id=${cancelled}&action=cancel`)).after).toMatchObject({ status: "cancelled" });
       // A refused transition changes nothing and logs nothing.
       expect((await api.call("POST", `/admin/subscriptions/${sub.body.id}/approve`)).status).toBe(409);
       expect(await entries(`&entity_id=${sub.body.id}&action=approve`)).toHaveLength(1);
@@ -158,8 +164,15 @@ export function auditLogSuite(backend: string, fresh: () => Promise<FreshStore>)
       expect(tokenCreate?.actor.auth_method).toBe("session");
       expect(tokenCreate?.after?.prefix).toBe(pat.body.prefix);
 
+      const other = await api.login("audit-ivy", "a new password for ivy");
+      const otherSession = (await api.call("GET", "/admin/me", undefined, other)).body.credential_id as string;
+      await api.call("DELETE", `/admin/sessions/${otherSession}`);
+      expect((await only(`&kind=sessions&action=revoke&entity_id=${otherSession}`)).after?.revoked_at).not.toBeNull();
+      await api.call("DELETE", `/admin/users/${userId}`);
+      expect((await only(`&kind=users&action=delete&entity_id=${userId}`)).before).toMatchObject({ username: "audit-ivy" });
+
       const all = JSON.stringify(await entries(""));
-      for (const secret of [PASSWORD, "a new password for ivy", "wrong password", pat.body.token, session, "argon2", "token_hash"]) expect(all).not.toContain(secret);
+      for (const secret of [PASSWORD, "a new password for ivy", "wrong password", pat.body.token, session, other, "argon2", "token_hash"]) expect(all).not.toContain(secret);
     });
 
     test("filters by time, kind and team; cursor pages walk every entry once, newest first", async () => {
