@@ -212,4 +212,4 @@ const identity: Migration = {
   ],
 };
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, identity, budgetAlerts, ANALYTICS_POSTGRES_MIGRATION];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_POSTGRES_MIGRATION];

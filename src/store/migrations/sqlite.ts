@@ -212,4 +212,4 @@ const identity: Migration = {
   ],
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, identity, budgetAlerts, ANALYTICS_SQLITE_MIGRATION];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_SQLITE_MIGRATION];
