@@ -7,7 +7,7 @@
 import type { RequestContext } from "../gateway/context.ts";
 import type { ProxyHooks } from "../gateway/proxy.ts";
 import type { CompiledRoute } from "../snapshot/snapshot.ts";
-import { anthropicMessages, openaiChat, openaiResponses } from "./dialects/index.ts";
+import { anthropicMessages, dialectForPath, openaiChat, openaiResponses } from "./dialects/index.ts";
 import { renderModels } from "./dialects/openai-models.ts";
 import { handleChat } from "./endpoints/chat.ts";
 import { handleEmbeddings } from "./endpoints/embeddings.ts";
@@ -30,7 +30,7 @@ export async function handleAi(ctx: RequestContext, route: CompiledRoute, ai: Ai
     hooks.finish(ctx);
     return new Response(JSON.stringify(renderModels(ai.modelNames(teamId))), { status: 200, headers });
   }
-  const dialect = path.endsWith("/messages") ? anthropicMessages : openaiChat;
+  const dialect = dialectForPath(path);
   ctx.record.status = 404;
   ctx.record.error_code = "unsupported_endpoint";
   const res = dialect.renderError(404, "unsupported_endpoint", `${ctx.method} ${ctx.path} is not an endpoint of this AI service`);

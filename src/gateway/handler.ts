@@ -4,13 +4,14 @@
  * Nothing here touches the database; everything comes from the snapshot.
  */
 import { handleAi } from "../ai/handler.ts";
-import { WaygateError, errorResponse } from "../core/errors.ts";
+import { WaygateError } from "../core/errors.ts";
 import { newRequestId } from "../core/ids.ts";
 import type { Policy } from "../policies/policy.ts";
 import type { CompiledRoute, Snapshot } from "../snapshot/snapshot.ts";
 import { type CallRecord, emptyRecord } from "../telemetry/call-record.ts";
 import { RequestTrace, bindTrace } from "../telemetry/tracing/request-trace.ts";
 import type { RequestContext } from "./context.ts";
+import { refusalResponse } from "./refusal.ts";
 import { acceptRequestId } from "./headers.ts";
 import { alternateReading, splitUrl, wellFormedEscapes } from "./path.ts";
 import { type ProxyHooks, proxyRequest } from "./proxy.ts";
@@ -54,9 +55,9 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
   };
 
   const reject = (ctx: RequestContext, err: WaygateError, headers?: Record<string, string>): Response => {
-    ctx.record.status = err.status;
-    ctx.record.error_code = err.code;
-    const res = errorResponse(err, ctx.requestId, headers);
+    const res = refusalResponse(ctx, err, headers);
+    // Policies' response headers belong on refusals too: RateLimit-* on a 429, CORS so a browser can read the error.
+    hooks.decorate(ctx, res.headers);
     hooks.finish(ctx);
     return res;
   };

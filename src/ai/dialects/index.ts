@@ -13,3 +13,9 @@ export const DIALECTS: Readonly<Record<ClientDialect["name"], ClientDialect>> = 
   openai_responses: openaiResponses,
   anthropic_messages: anthropicMessages,
 };
+
+/** Whose error format a path of an AI service answers in: Anthropic's on /messages, OpenAI's elsewhere. */
+export function dialectForPath(path: string): ClientDialect {
+  const p = path.endsWith("/") ? path.slice(0, -1) : path;
+  return p.endsWith("/messages") ? anthropicMessages : openaiChat;
+}

@@ -9,9 +9,9 @@
  * every failing place; one that passes goes on untouched. Overrides: a
  * route's document replaces its service's.
  */
-import { anthropicMessages, openaiChat } from "../../ai/dialects/index.ts";
-import { WaygateError, errorResponse } from "../../core/errors.ts";
+import { WaygateError } from "../../core/errors.ts";
 import type { RequestContext } from "../../gateway/context.ts";
+import { refusalResponse } from "../../gateway/refusal.ts";
 import { upstreamPath } from "../../gateway/upstream-path.ts";
 import type { PolicyKind } from "../kind.ts";
 import type { Policy, PolicyVerdict } from "../policy.ts";
@@ -48,22 +48,10 @@ function isPreflight(ctx: RequestContext): boolean {
   return ctx.method === "OPTIONS" && ctx.req.headers.has("origin") && ctx.req.headers.has("access-control-request-method");
 }
 
-/** Waygate's JSON error, or on AI services the client dialect's, with the failing places in the message. */
+/** Waygate's JSON error, or on AI services the client dialect's (see gateway/refusal.ts). */
 function refuse(ctx: RequestContext, err: WaygateError, headers?: Record<string, string>): PolicyVerdict {
-  if (isAi(ctx)) {
-    const path = ctx.path.endsWith("/") ? ctx.path.slice(0, -1) : ctx.path;
-    const dialect = path.endsWith("/messages") ? anthropicMessages : openaiChat;
-    const details = err.details ?? [];
-    const message = details.length > 0 ? `${err.message}: ${details.map((d) => `${d.path} ${d.message}`).join("; ")}` : err.message;
-    const res = dialect.renderError(err.status, err.code, message, details[0]?.path);
-    res.headers.set("x-request-id", ctx.requestId);
-    for (const [name, value] of Object.entries(headers ?? {})) res.headers.set(name, value);
-    ctx.record.error_code = err.code;
-    return res;
-  }
-  if (!headers) return err;
-  ctx.record.error_code = err.code;
-  return errorResponse(err, ctx.requestId, headers);
+  if (!headers && !isAi(ctx)) return err;
+  return refusalResponse(ctx, err, headers);
 }
 
 function buildValidation(config: OpenapiValidationConfig): Policy {
