@@ -254,6 +254,11 @@ export function rbacMatrixSuite(backend: string, fresh: () => Promise<FreshStore
             const patched = await as(actor, "PATCH", `/admin/${kind}/${target}`, patchFor(kind));
             if (!seesRed(actor, kind)) expect(patched.status).toBe(404);
             else expect(patched.status, describeRes(patched)).toBe(may(actor, rules.update) ? 200 : 403);
+            // Replace (PUT) with the document as read, by whoever may change it.
+            const current = await asAdmin("GET", `/admin/${kind}/${target}`);
+            const replaced = await as(actor, "PUT", `/admin/${kind}/${target}`, current.body);
+            if (!seesRed(actor, kind)) expect(replaced.status).toBe(404);
+            else expect(replaced.status, describeRes(replaced)).toBe(may(actor, rules.update) ? 200 : 403);
             if (kind !== "model_overrides") {
               const foreignPatch = await as(actor, "PATCH", `/admin/${kind}/${fixed.blue[kind]}`, {});
               expect(foreignPatch.status).toBe(isSystem(actor) ? 200 : 404);
