@@ -16,7 +16,7 @@ import { forwardableHeaders } from "./headers.ts";
 import type { ProxyHooks } from "./proxy.ts";
 import type { PreparedBody } from "./request-body.ts";
 import { relayBody } from "./response-body.ts";
-import { type CappedRead, REWRITE_MAX_BYTES, bodyRewriters, readCapped, rewritable } from "./response-rewrite.ts";
+import { type CappedRead, REWRITE_MAX_BYTES, bodyRewriters, contentCoding, decodeBody, readCapped, rewritable } from "./response-rewrite.ts";
 import { targetParts } from "./target-url.ts";
 
 export interface AttemptInput {
@@ -154,10 +154,11 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
   };
 
   /**
-   * A body policies rewrite (masking) is read whole, up to REWRITE_MAX_BYTES,
-   * and handed to each rewriting policy in chain order; the client gets the
-   * result with its own Content-Length. A body that turns out larger streams
-   * on untouched, starting with what was already read.
+   * A body policies rewrite (masking) is read whole, up to REWRITE_MAX_BYTES
+   * (compressed bodies are decoded first, to at most that much), and handed
+   * to each rewriting policy in chain order; the client gets the result
+   * uncompressed with its own Content-Length. A body that turns out larger
+   * streams on untouched, starting with what was already read.
    */
   const relayRewritten = async (r: Response, init: ResponseInit & { headers: Headers }, finish: (bytes: number, code: string | null) => void, rewriters: readonly Policy[]): Promise<Response> => {
     if (!r.body) {
@@ -180,8 +181,15 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
     }
     clearTimeout(timer);
     if (read.kind === "over") return relayStream(read.stream, init, finish);
+    const coding = contentCoding(r.headers);
+    const plain = coding === undefined ? read.body : decodeBody(read.body, coding, REWRITE_MAX_BYTES);
+    // Not decodable within the cap: relayed exactly as it came, like any body over the cap.
+    if (plain === undefined) {
+      finish(read.body.byteLength, null);
+      return new Response(read.body, init);
+    }
     const contentType = r.headers.get("content-type") ?? "";
-    let body = read.body;
+    let body = plain;
     try {
       for (const p of rewriters) body = p.onResponseBody!(ctx, body, contentType);
     } catch (err) {
@@ -191,11 +199,16 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
       finish(0, "internal_error");
       return errorResponse(new WaygateError("internal_error", "a response policy failed"), ctx.requestId);
     }
-    if (body !== read.body) {
-      init.headers.set("content-length", String(body.byteLength));
-      // Validators and digests described the upstream's bytes, not these.
-      for (const h of ["etag", "content-md5", "digest", "content-digest", "repr-digest"]) init.headers.delete(h);
+    if (body === plain) {
+      // Untouched: the upstream's own bytes, in their own coding.
+      finish(read.body.byteLength, null);
+      return new Response(read.body, init);
     }
+    // Rewritten bodies go out uncompressed, with their own length.
+    init.headers.delete("content-encoding");
+    init.headers.set("content-length", String(body.byteLength));
+    // Validators and digests described the upstream's bytes, not these.
+    for (const h of ["etag", "content-md5", "digest", "content-digest", "repr-digest"]) init.headers.delete(h);
     finish(body.byteLength, null);
     return new Response(body, init);
   };

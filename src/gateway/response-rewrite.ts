@@ -1,9 +1,11 @@
 /**
  * Responses that policies rewrite (Policy.onResponseBody, e.g. masking):
  * which policies of a chain do, which response bodies they may see, and
- * reading such a body whole up to a cap. Routes whose chain has no such
- * policy never get here, so their responses keep streaming untouched.
+ * reading such a body whole up to a cap, decoding it when it is compressed.
+ * Routes whose chain has no such policy never get here, so their responses
+ * keep streaming untouched.
  */
+import * as zlib from "node:zlib";
 import type { Policy } from "../policies/policy.ts";
 
 /** Bodies up to this size are read whole and rewritten; larger ones stream through untouched. */
@@ -38,12 +40,56 @@ export function textualMediaType(contentType: string | null): string | undefined
   return undefined;
 }
 
-/** Whether a response's body may be handed to rewriters: textual, not compressed, not declared larger than the cap. */
+type Decoder = (body: Uint8Array, maxOutputLength: number) => Uint8Array;
+
+const gunzip: Decoder = (b, max) => zlib.gunzipSync(b, { maxOutputLength: max });
+
+/** Content codings a rewritten body may arrive in; the body is decoded (to at most the cap) before rewriters see it. */
+const DECODERS: Readonly<Record<string, Decoder>> = {
+  gzip: gunzip,
+  "x-gzip": gunzip,
+  // "deflate" is the zlib format, but some servers send raw deflate under that name.
+  deflate: (b, max) => {
+    try {
+      return zlib.inflateSync(b, { maxOutputLength: max });
+    } catch {
+      return zlib.inflateRawSync(b, { maxOutputLength: max });
+    }
+  },
+  br: (b, max) => zlib.brotliDecompressSync(b, { maxOutputLength: max }),
+  zstd: (b, max) => zlib.zstdDecompressSync(b, { maxOutputLength: max }),
+};
+
+/** The response's content coding (lower-cased), undefined for none; `identity` counts as none. */
+export function contentCoding(headers: Headers): string | undefined {
+  const value = headers.get("content-encoding")?.trim().toLowerCase();
+  return value && value !== "identity" ? value : undefined;
+}
+
+/**
+ * The decoded body, or undefined when it cannot be decoded within `max`
+ * bytes (corrupt, or a decompression bomb): such a body is relayed as it came.
+ */
+export function decodeBody(body: Uint8Array, coding: string, max: number): Uint8Array | undefined {
+  const decode = DECODERS[coding];
+  if (!decode) return undefined;
+  try {
+    return decode(body, max);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a response's body may be handed to rewriters: textual, not
+ * declared larger than the cap, and either not compressed or in one coding
+ * the gateway can decode (gzip, deflate, br, zstd).
+ */
 export function rewritable(status: number, headers: Headers): boolean {
   if (status === 204 || status === 304 || status < 200) return false;
   if (!textualMediaType(headers.get("content-type"))) return false;
-  const encoding = headers.get("content-encoding");
-  if (encoding && encoding.toLowerCase() !== "identity") return false;
+  const coding = contentCoding(headers);
+  if (coding !== undefined && !Object.hasOwn(DECODERS, coding)) return false;
   const declared = headers.get("content-length");
   return declared === null || Number(declared) <= REWRITE_MAX_BYTES;
 }

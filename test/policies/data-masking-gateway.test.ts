@@ -1,12 +1,13 @@
 /**
  * data_masking on REST traffic through a running gateway: request bodies are
  * masked before the upstream sees them, response bodies before the client
- * does (with a correct Content-Length), and what the masker may not touch —
- * binary, compressed, oversized — passes byte for byte. Routes without the
+ * does (with a correct Content-Length; compressed bodies are decoded and sent
+ * uncompressed), and what the masker may not touch — binary, oversized —
+ * passes byte for byte. Routes without the
  * policy are not affected.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync, gunzipSync, zstdCompressSync } from "node:zlib";
 import { REWRITE_MAX_BYTES } from "../../src/gateway/response-rewrite.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
@@ -73,7 +74,18 @@ const upstream = Bun.serve({
       case "/binary":
         return new Response(binary, { headers: { "content-type": "application/octet-stream" } });
       case "/gzip":
-        return new Response(gzipSync(JSON.stringify({ email: EMAIL })), { headers: { "content-type": "application/json", "content-encoding": "gzip" } });
+      case "/br":
+      case "/deflate":
+      case "/zstd": {
+        const coding = url.pathname.slice(1);
+        const encode = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync, zstd: zstdCompressSync }[coding]!;
+        return new Response(encode(JSON.stringify({ email: EMAIL })), { headers: { "content-type": "application/json", "content-encoding": coding } });
+      }
+      case "/gzip-clean":
+        return new Response(gzipSync(JSON.stringify({ ok: true })), { headers: { "content-type": "application/json", "content-encoding": "gzip", etag: '"c1"' } });
+      case "/gzip-bomb":
+        // Small on the wire, far over the cap once decoded.
+        return new Response(gzipSync(`${"a".repeat(4 * REWRITE_MAX_BYTES)} ${EMAIL}`), { headers: { "content-type": "text/plain", "content-encoding": "gzip" } });
       default:
         return new Response("not found", { status: 404 });
     }
@@ -198,13 +210,33 @@ describe("data_masking: response bodies", () => {
     expect(record.response_bytes).toBe(new TextEncoder().encode(text).byteLength);
   });
 
-  test("binary and compressed responses pass byte for byte", async () => {
+  test("binary responses pass byte for byte", async () => {
     const bin = await fetch(`${g.url}/masked/binary`);
     expect(new Uint8Array(await bin.arrayBuffer())).toEqual(binary);
-    const gz = await fetch(`${g.url}/masked/gzip`);
-    expect(gz.headers.get("content-encoding")).toBe("gzip");
-    // fetch decompresses: the upstream's own JSON arrives, unmasked (the gateway never saw it uncompressed).
-    expect(await gz.json()).toEqual({ email: EMAIL });
+  });
+
+  test("compressed responses are decoded, masked and sent uncompressed", async () => {
+    for (const coding of ["gzip", "br", "deflate", "zstd"]) {
+      const res = await fetch(`${g.url}/masked/${coding}`, { decompress: false } as RequestInit);
+      expect(res.headers.get("content-encoding")).toBeNull();
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ email: R("email") });
+      expect(res.headers.get("content-length")).toBe(String(text.length));
+    }
+  });
+
+  test("a compressed body with nothing to mask keeps its coding and validators", async () => {
+    const res = await fetch(`${g.url}/masked/gzip-clean`, { decompress: false } as RequestInit);
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+    expect(res.headers.get("etag")).toBe('"c1"');
+    expect(JSON.parse(gunzipSync(new Uint8Array(await res.arrayBuffer())).toString())).toEqual({ ok: true });
+  });
+
+  test("a compressed body that decodes to more than the cap passes as it came", async () => {
+    const res = await fetch(`${g.url}/masked/gzip-bomb`, { decompress: false } as RequestInit);
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+    const text = gunzipSync(new Uint8Array(await res.arrayBuffer())).toString();
+    expect(text.length).toBe(4 * REWRITE_MAX_BYTES + 1 + EMAIL.length);
   });
 
   test("bodies over the buffer cap stream through untouched, declared or not", async () => {
