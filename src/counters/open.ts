@@ -5,11 +5,12 @@
 import type { CounterStore } from "./counter-store.ts";
 import { MemoryCounterStore } from "./memory.ts";
 import type { RedisCounterOptions } from "./redis.ts";
-import { RedisCounterStore } from "./redis.ts";
 
 export async function openCounters(url = "memory", options: RedisCounterOptions = {}): Promise<CounterStore> {
   if (url === "memory") return new MemoryCounterStore();
   if (url.startsWith("redis://") || url.startsWith("rediss://")) {
+    // The Redis client is loaded only when it is used: a single node never pays its memory.
+    const { RedisCounterStore } = await import("./redis.ts");
     const store = new RedisCounterStore(url, options);
     try {
       await store.connect();
