@@ -6,7 +6,9 @@
  *
  * Every detector and rule runs over the text; where matches overlap, the
  * one starting first (then the longest) wins. A masker holds no per-call
- * state and may be shared by any number of requests.
+ * state and may be shared by any number of requests. Whole HTTP bodies
+ * (JSON, forms, text) go through maskBody() in ./body.ts; streamed text
+ * through maskingStreamFilter() in ./stream.ts.
  */
 import { DETECTORS, type DetectorPattern, isSecretField } from "./detectors.ts";
 import type { MaskerConfig } from "./masker-schema.ts";
