@@ -20,6 +20,7 @@ import { createUserFor, deleteUserFor, getUserFor, listUsersFor, me, patchUserFo
 import { recordAudit } from "../identity/audit.ts";
 import { auditOf, type Caller } from "../identity/caller.ts";
 import { changeFor, createFor, deleteFor, getFor, listFor, rotateFor, subscriptionActionFor } from "../identity/entity-access.ts";
+import { LoginThrottle, type ThrottleLimits } from "../identity/login-throttle.ts";
 import { primeDecoy } from "../identity/passwords.ts";
 import { authenticate, isAdmin, scopeWith } from "../identity/principal.ts";
 import { type AdminTokenSpec, expectedDigest, presentedToken } from "./auth.ts";
@@ -47,6 +48,8 @@ export interface AdminHandlerOptions {
   sessionTtlSeconds?: number;
   /** The time sessions and tokens are checked against; the system clock by default. */
   now?: () => Date;
+  /** Failed-login limits per user name and per address (src/identity/login-throttle.ts). */
+  loginThrottle?: ThrottleLimits;
 }
 
 /**
@@ -98,6 +101,7 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
   const db = opts.store.db;
   const sessionTtlSeconds = opts.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
   const now = opts.now ?? (() => new Date());
+  const throttle = new LoginThrottle(opts.loginThrottle);
   primeDecoy();
   const ctx: WriteContext = {
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
@@ -266,7 +270,7 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
       }
       if (url.pathname === "/admin/login") {
         if (req.method !== "POST") throw methodNotAllowed(["POST"]);
-        const result = await login(db, await readJson(req), ip, { sessionTtlSeconds, now });
+        const result = await login(db, await readJson(req), ip, { sessionTtlSeconds, throttle, now });
         return json(result.body, result.status, requestId);
       }
       const principal = await authenticate(db, presentedToken(req), expected, now());

@@ -201,6 +201,7 @@ export function identityPaths(): JsonObject {
           "200": { description: "Logged in", content: json(ref("LoginResult")) },
           "400": { $ref: "#/components/responses/BadRequest" },
           "401": { $ref: "#/components/responses/InvalidLogin" },
+          "429": { description: "Too many failed logins for this user name or from this address (rate_limited); Retry-After says when to try again", content: json(ref("Error")) },
           "500": { $ref: "#/components/responses/InternalError" },
         },
       },

@@ -75,6 +75,29 @@ export function identitySuite(backend: string, fresh: () => Promise<FreshStore>)
       expect((await api.call("GET", "/admin/login", undefined, null)).status).toBe(405);
     });
 
+    test("too many failed logins for a name or from an address answer 429 for a while, known name or not", async () => {
+      const limited = startIdentityAdmin(store, { loginThrottle: { perUsername: 3, perAddress: 6, windowMs: 60_000 } });
+      try {
+        await limited.user("throttle-kim");
+        const attempt = (username: string, password: string) => limited.call("POST", "/admin/login", { username, password }, null);
+        for (const name of ["throttle-kim", "throttle-nobody"]) {
+          for (let i = 0; i < 3; i++) expect((await attempt(name, "guess")).status).toBe(401);
+          const refused = await attempt(name, PASSWORD);
+          expect(refused.status).toBe(429);
+          expect(refused.body.error.code).toBe("rate_limited");
+          expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+        }
+        // Six failures from this address: every name is refused now, even a correct login.
+        expect((await attempt("someone-else", PASSWORD)).status).toBe(429);
+        limited.advance(61);
+        expect((await attempt("throttle-kim", PASSWORD)).status).toBe(200);
+        expect((await attempt("throttle-kim", "guess")).status).toBe(401);
+        expect((await attempt("throttle-kim", PASSWORD)).status).toBe(200);
+      } finally {
+        await limited.stop();
+      }
+    });
+
     test("logout ends the session at once; logout needs a session", async () => {
       await api.user("logout-carol");
       const token = await api.login("logout-carol");

@@ -1,7 +1,8 @@
 /**
  * POST /admin/login and /admin/logout. A failed login answers 401
  * invalid_login whether the user is unknown, disabled or the password is
- * wrong, after the same argon2id work, and is written to the audit log.
+ * wrong, after the same argon2id work, and is written to the audit log;
+ * too many of them answer 429 for a while (login-throttle.ts).
  */
 import { WaygateError } from "../../core/errors.ts";
 import type { Result } from "../../control/resources.ts";
@@ -10,6 +11,7 @@ import { recordAudit } from "../audit.ts";
 import { auditOf, type Caller } from "../caller.ts";
 import { MAX_PASSWORD_LENGTH, verifyPassword } from "../passwords.ts";
 import { findUserByUsername, insertSession, publicUser, revokeSession } from "../records.ts";
+import type { LoginThrottle } from "../login-throttle.ts";
 import { generateToken, hashToken, SESSION_PREFIX, visiblePrefix } from "../tokens.ts";
 import { invalidField, onlyFields, readObject } from "./common.ts";
 
@@ -19,6 +21,7 @@ const MAX_USERNAME = 128;
 
 export interface LoginOptions {
   sessionTtlSeconds: number;
+  throttle: LoginThrottle;
   now?: () => Date;
 }
 
@@ -38,10 +41,12 @@ function readCredentials(body: unknown): { username: string; password: string } 
 export async function login(db: Driver, body: unknown, ip: string | null, opts: LoginOptions): Promise<Result> {
   const { username, password } = readCredentials(body);
   const now = opts.now?.() ?? new Date();
+  opts.throttle.check(username, ip, now.getTime());
   const user = await db.read((q) => findUserByUsername(q, username), false);
   // Unknown and disabled users verify against a decoy hash: the same work as a wrong password.
   const ok = await verifyPassword(password, user && !user.disabled ? user.password_hash : null);
   if (!user || user.disabled || !ok) {
+    opts.throttle.failed(username, ip, now.getTime());
     await db.write((q) =>
       recordAudit(
         q,
@@ -59,6 +64,7 @@ export async function login(db: Driver, body: unknown, ip: string | null, opts: 
     );
     throw new WaygateError("invalid_login", "invalid user name or password");
   }
+  opts.throttle.succeeded(username);
   const token = generateToken(SESSION_PREFIX);
   const expiresAt = new Date(now.getTime() + opts.sessionTtlSeconds * 1000);
   const session = await db.write(async (q) => {
