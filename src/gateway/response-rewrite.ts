@@ -60,6 +60,26 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
   zstd: (b, max) => zlib.zstdDecompressSync(b, { maxOutputLength: max }),
 };
 
+/**
+ * The Accept-Encoding to send upstream when the response will be rewritten:
+ * the client's codings narrowed to those the gateway can decode, so no
+ * coding it cannot read slips a body past the rewriters.
+ */
+export function decodableAcceptEncoding(clientValue: string | null): string {
+  if (clientValue === null) return "identity";
+  const keep = new Set<string>();
+  for (const part of clientValue.split(",")) {
+    const [name = "", ...params] = part.split(";").map((x) => x.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    if (q !== undefined && Number(q.slice(2)) === 0) continue;
+    if (name === "*") for (const c of DECODABLE) keep.add(c);
+    else if (DECODABLE.includes(name)) keep.add(name);
+  }
+  return keep.size === 0 ? "identity" : [...keep].join(", ");
+}
+
+const DECODABLE = ["gzip", "deflate", "br", "zstd"];
+
 /** The response's content coding (lower-cased), undefined for none; `identity` counts as none. */
 export function contentCoding(headers: Headers): string | undefined {
   const value = headers.get("content-encoding")?.trim().toLowerCase();

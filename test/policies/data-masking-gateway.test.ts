@@ -19,6 +19,8 @@ interface Seen {
   path: string;
   contentType: string | null;
   contentLength: string | null;
+  range: string | null;
+  acceptEncoding: string | null;
   body: string;
 }
 
@@ -32,7 +34,8 @@ const upstream = Bun.serve({
   async fetch(req) {
     const url = new URL(req.url);
     const body = await req.text();
-    seen.push({ path: url.pathname, contentType: req.headers.get("content-type"), contentLength: req.headers.get("content-length"), body });
+    const h = req.headers;
+    seen.push({ path: url.pathname, contentType: h.get("content-type"), contentLength: h.get("content-length"), range: h.get("range"), acceptEncoding: h.get("accept-encoding"), body });
     switch (url.pathname) {
       case "/echo":
         return new Response(body, { headers: { "content-type": req.headers.get("content-type") ?? "text/plain" } });
@@ -257,6 +260,22 @@ describe("data_masking: response bodies", () => {
     const record = await g.record(res.headers.get("x-request-id")!);
     expect(record.error_code).toBe("upstream_timeout");
     expect(record.status).toBe(504);
+  });
+
+  test("the upstream is asked for whole bodies in codings the gateway can decode", async () => {
+    const ask = async (path: string, headers: Record<string, string>) => {
+      await (await fetch(`${g.url}${path}`, { headers, decompress: false } as RequestInit)).arrayBuffer();
+      return seen.at(-1)!;
+    };
+    const masked = await ask("/masked/profile", { range: "bytes=0-10", "if-range": '"v1"', "accept-encoding": "gzip, compress, br;q=0, x-custom" });
+    expect(masked.range).toBeNull();
+    expect(masked.acceptEncoding).toBe("gzip");
+    expect((await ask("/masked/profile", { "accept-encoding": "compress" })).acceptEncoding).toBe("identity");
+    expect((await ask("/masked/profile", { "accept-encoding": "*" })).acceptEncoding).toBe("gzip, deflate, br, zstd");
+    // Without response masking the client's own headers go through.
+    const inOnly = await ask("/in-only/profile", { range: "bytes=0-10", "accept-encoding": "compress" });
+    expect(inOnly.range).toBe("bytes=0-10");
+    expect(inOnly.acceptEncoding).toBe("compress");
   });
 
   test("a route without the policy returns the upstream's body and headers as they were", async () => {

@@ -8,7 +8,7 @@
 import { WaygateError } from "../../core/errors.ts";
 import { bufferedBody } from "../../gateway/buffered-body.ts";
 import type { RequestContext } from "../../gateway/context.ts";
-import { REWRITE_MAX_BYTES } from "../../gateway/response-rewrite.ts";
+import { REWRITE_MAX_BYTES, decodableAcceptEncoding } from "../../gateway/response-rewrite.ts";
 import type { PolicyKind } from "../kind.ts";
 import type { Policy } from "../policy.ts";
 import { maskBody, textSyntax } from "./body.ts";
@@ -17,6 +17,7 @@ import { type Masker, compileMasker } from "./masker.ts";
 import { type DataMaskingConfig, dataMaskingSchema } from "./schema.ts";
 import { maskingStreamFilter } from "./stream.ts";
 
+// AI requests are masked in their unified form (the ai hooks), not as bytes.
 const isAi = (ctx: RequestContext): boolean => ctx.route?.service.service.kind === "ai";
 
 /** A request body the masker can read: textual, not compressed, and declared no larger than the cap responses have too. */
@@ -30,8 +31,7 @@ function maskableRequest(ctx: RequestContext): boolean {
 }
 
 async function maskRequestBody(ctx: RequestContext, masker: Masker): Promise<WaygateError | undefined> {
-  // AI requests are masked in their unified form (ai.chatRequest), not as bytes.
-  if (isAi(ctx) || !maskableRequest(ctx)) return undefined;
+  if (!maskableRequest(ctx)) return undefined;
   const body = await bufferedBody(ctx);
   if (body instanceof WaygateError) return body;
   if (body.byteLength === 0) return undefined;
@@ -40,12 +40,32 @@ async function maskRequestBody(ctx: RequestContext, masker: Masker): Promise<Way
   return undefined;
 }
 
+/**
+ * A response that is to be masked must arrive whole and readable: no partial
+ * content (a Range request would get bytes the masker cannot judge, and
+ * offsets a masked body no longer matches) and no coding the gateway cannot
+ * decode.
+ */
+function prepareForResponseMasking(ctx: RequestContext): void {
+  const drop = (ctx.dropHeaders ??= new Set());
+  drop.add("range");
+  drop.add("if-range");
+  drop.add("accept-encoding");
+  const extra = (ctx.extraHeaders ??= []).filter(([n]) => n !== "accept-encoding");
+  extra.push(["accept-encoding", decodableAcceptEncoding(ctx.req.headers.get("accept-encoding"))]);
+  ctx.extraHeaders = extra;
+}
+
 function buildDataMasking(config: DataMaskingConfig, name: string): Policy {
   const masker = compileMasker(config);
   const request = config.apply_to.includes("request");
   const response = config.apply_to.includes("response");
   const policy: { -readonly [K in keyof Policy]: Policy[K] } = { name };
-  if (request) policy.onRequest = (ctx) => maskRequestBody(ctx, masker);
+  policy.onRequest = (ctx) => {
+    if (isAi(ctx)) return undefined;
+    if (response) prepareForResponseMasking(ctx);
+    return request ? maskRequestBody(ctx, masker) : undefined;
+  };
   if (response) {
     policy.onResponseBody = (_ctx, body, contentType) => maskBody(masker, body, contentType)?.body ?? body;
   }
