@@ -333,6 +333,12 @@ export async function revokeSession(q: Queryer, id: string, now = new Date()): P
   await q.run(`UPDATE admin_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, [now.toISOString(), id]);
 }
 
+/** Forgets sessions that ended (expired or revoked) before `before`; they can no longer authenticate anyway. */
+export async function pruneSessions(q: Queryer, before: Date): Promise<void> {
+  const at = before.toISOString();
+  await q.run(`DELETE FROM admin_sessions WHERE expires_at < ? OR revoked_at < ?`, [at, at]);
+}
+
 /** Ends every live session and token of a user (disabling, password change by an admin). */
 export async function revokeAllOf(q: Queryer, userId: string, now = new Date()): Promise<void> {
   const at = now.toISOString();

@@ -10,7 +10,7 @@ import type { Driver } from "../../store/sql/driver.ts";
 import { recordAudit } from "../audit.ts";
 import { auditOf, type Caller } from "../caller.ts";
 import { MAX_PASSWORD_LENGTH, verifyPassword } from "../passwords.ts";
-import { findUserByUsername, insertSession, publicUser, revokeSession } from "../records.ts";
+import { findUserByUsername, insertSession, pruneSessions, publicUser, revokeSession } from "../records.ts";
 import type { LoginThrottle } from "../login-throttle.ts";
 import { generateToken, hashToken, SESSION_PREFIX, visiblePrefix } from "../tokens.ts";
 import { invalidField, onlyFields, readObject } from "./common.ts";
@@ -18,6 +18,8 @@ import { invalidField, onlyFields, readObject } from "./common.ts";
 /** Sessions last a working day unless configured otherwise. */
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
 const MAX_USERNAME = 128;
+/** Ended sessions stay listed this long, then each login sweeps them away. */
+const ENDED_SESSION_RETENTION_MS = 7 * 86_400_000;
 
 export interface LoginOptions {
   sessionTtlSeconds: number;
@@ -68,6 +70,7 @@ export async function login(db: Driver, body: unknown, ip: string | null, opts: 
   const token = generateToken(SESSION_PREFIX);
   const expiresAt = new Date(now.getTime() + opts.sessionTtlSeconds * 1000);
   const session = await db.write(async (q) => {
+    await pruneSessions(q, new Date(now.getTime() - ENDED_SESSION_RETENTION_MS));
     const created = await insertSession(q, user.id, hashToken(token), visiblePrefix(token), ip, expiresAt, now);
     await recordAudit(
       q,
