@@ -8,8 +8,16 @@ import { WaygateError } from "../core/errors.ts";
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/**
+ * OWASP's argon2id setting (19 MiB, 2 passes): each hash holds its memory
+ * while it runs, so a gateway answering a burst of logins must not need
+ * 64 MiB apiece (the library default). Parameters travel in the hash, so
+ * hashes made with other settings still verify.
+ */
+const ARGON2 = { algorithm: "argon2id", memoryCost: 19 * 1024, timeCost: 2 } as const;
+
 export function hashPassword(password: string): Promise<string> {
-  return Bun.password.hash(password, { algorithm: "argon2id" });
+  return Bun.password.hash(password, ARGON2);
 }
 
 let decoy: Promise<string> | undefined;
