@@ -153,7 +153,7 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
       case "me":
         if (rest.length > 0) throw notFound(url);
         onlyGet(req);
-        return me(db, caller);
+        return me(caller);
       case "audit-log":
         if (rest.length > 0) throw notFound(url);
         onlyGet(req);
@@ -216,8 +216,7 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
     }
     const route = ADMIN_EXTENSIONS[segment] as (typeof ADMIN_EXTENSIONS)[string];
     const result = await route({ req, url, rest, scope, store: opts.store, services: opts.services ?? {} });
-    const status = result instanceof Response ? result.status : result.status;
-    if (!isRead(req) && status < 400) {
+    if (!isRead(req) && result.status < 400) {
       const body = result instanceof Response ? undefined : result.body;
       const bodyId = typeof body === "object" && body !== null && typeof (body as { id?: unknown }).id === "string" ? (body as { id: string }).id : undefined;
       await db.write((q) =>

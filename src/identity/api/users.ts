@@ -39,7 +39,7 @@ function requireManage(caller: Caller, target: { role: SystemRole }): void {
   if (!mayManage(caller, target)) throw new WaygateError("forbidden", "only a super_admin may manage super_admin users or grant that role");
 }
 
-export async function me(db: Driver, caller: Caller): Promise<Result> {
+export async function me(caller: Caller): Promise<Result> {
   const teams = [...caller.principal.teams].map(([team_id, roles]) => ({ team_id, roles: [...roles].sort() }));
   return {
     status: 200,
