@@ -8,7 +8,6 @@
  */
 import { WaygateError } from "../core/errors.ts";
 import type { CallLogStore } from "./call-log-store.ts";
-import { PostgresCallLogStore } from "./postgres/store.ts";
 import { SqliteCallLogStore } from "./sqlite/store.ts";
 
 export type CallLogLocation = { backend: "sqlite"; path: string } | { backend: "postgres"; url: string };
@@ -31,5 +30,8 @@ export function parseCallLogLocation(value: string | undefined, storeUrl: string
 }
 
 export async function openCallLogStore(location: CallLogLocation): Promise<CallLogStore> {
-  return location.backend === "sqlite" ? new SqliteCallLogStore(location.path) : PostgresCallLogStore.open(location.url);
+  if (location.backend === "sqlite") return new SqliteCallLogStore(location.path);
+  // Loaded only when used, so a SQLite deployment never pays for the PostgreSQL client.
+  const { PostgresCallLogStore } = await import("./postgres/store.ts");
+  return PostgresCallLogStore.open(location.url);
 }
