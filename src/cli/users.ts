@@ -8,7 +8,7 @@ import { isWaygateError } from "../core/errors.ts";
 import { USERNAME, USERNAME_RULE, readRole } from "../identity/api/users.ts";
 import { recordAudit } from "../identity/audit.ts";
 import { checkNewPassword, hashPassword } from "../identity/passwords.ts";
-import { insertUser, publicUser } from "../identity/records.ts";
+import { insertUser, publicUser } from "../identity/records/users.ts";
 import { openStore } from "../store/open.ts";
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, err, out, parseCommandArgs, runCommand } from "./command.ts";
 import { reportFailure } from "./errors.ts";

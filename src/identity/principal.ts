@@ -8,7 +8,10 @@
 import { timingSafeEqual } from "node:crypto";
 import { ALL_TEAMS, type TeamScope, teamsScope } from "../control/scope.ts";
 import type { Driver, Queryer } from "../store/sql/driver.ts";
-import { findAccessTokenByHash, findSessionByHash, findUser, publicUser, rolesByTeam, touchAccessToken, type User } from "./records.ts";
+import { findAccessTokenByHash, touchAccessToken } from "./records/access-tokens.ts";
+import { rolesByTeam } from "./records/memberships.ts";
+import { findSessionByHash } from "./records/sessions.ts";
+import { findUser, publicUser, type User } from "./records/users.ts";
 import { type AuthMethod, isSystemAdmin, type TeamRole } from "./roles.ts";
 import { ACCESS_TOKEN_PREFIX, hashToken, SESSION_PREFIX } from "./tokens.ts";
 

@@ -10,7 +10,7 @@ import { AUDIT_READERS } from "../access.ts";
 import { type AuditFilter, listAudit } from "../audit.ts";
 import type { Caller } from "../caller.ts";
 import { isAdmin, scopeWith } from "../principal.ts";
-import { findUser } from "../records.ts";
+import { findUser } from "../records/users.ts";
 import { invalidField, readPaging } from "./common.ts";
 
 const FILTERS = ["from", "to", "actor", "kind", "entity_id", "action", "team_id"] as const;

@@ -11,7 +11,8 @@ import { MEMBERSHIP_MANAGERS } from "../access.ts";
 import { recordAudit } from "../audit.ts";
 import { auditOf, type Caller } from "../caller.ts";
 import { canSee, hasRole, readScope } from "../principal.ts";
-import { deleteMembership, findUser, getMembership, insertMembership, listMemberships } from "../records.ts";
+import { deleteMembership, getMembership, insertMembership, listMemberships } from "../records/memberships.ts";
+import { findUser } from "../records/users.ts";
 import { isTeamRole } from "../roles.ts";
 import { invalidField, notFound, onlyFields, readObject, readPaging } from "./common.ts";
 

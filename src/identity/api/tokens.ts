@@ -10,18 +10,9 @@ import type { Driver, Queryer } from "../../store/sql/driver.ts";
 import { recordAudit } from "../audit.ts";
 import { auditOf, type Caller } from "../caller.ts";
 import { isAdmin } from "../principal.ts";
-import {
-  type AccessToken,
-  findUser,
-  getAccessToken,
-  getSession,
-  insertAccessToken,
-  listAccessTokens,
-  listSessions,
-  revokeAccessToken,
-  revokeSession,
-  type SessionRecord,
-} from "../records.ts";
+import { type AccessToken, getAccessToken, insertAccessToken, listAccessTokens, revokeAccessToken } from "../records/access-tokens.ts";
+import { getSession, listSessions, revokeSession, type SessionRecord } from "../records/sessions.ts";
+import { findUser } from "../records/users.ts";
 import { ACCESS_TOKEN_PREFIX, generateToken, hashToken, visiblePrefix } from "../tokens.ts";
 import { invalidField, notFound, onlyFields, readObject, readPaging } from "./common.ts";
 
