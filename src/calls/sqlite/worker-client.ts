@@ -42,7 +42,7 @@ export class WorkerClient {
   }
 
   async write(batch: CallRecord[]): Promise<void> {
-    await this.send({ type: "write", batch });
+    await this.send({ type: "write", batch: JSON.stringify(batch) });
   }
 
   async all(sql: string, params: Params): Promise<Array<Record<string, unknown>>> {
