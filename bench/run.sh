@@ -11,7 +11,7 @@
 #   BENCH_RATE=1000          fixed rate (req/s) of the latency runs
 #   BENCH_FIXED_DURATION=10  seconds per fixed-rate run
 #   BENCH_FIXED_RUNS=3       fixed-rate runs per target (the median is reported)
-#   BENCH_TARGETS="direct nginx bun waygate waygate-auth waygate-policies"
+#   BENCH_TARGETS="direct nginx bun waygate waygate-log waygate-auth waygate-policies"
 #   BENCH_PORT_BASE=18081    upstream port; the next four are used too
 #   BENCH_WRITE_DOC=1        0: print the table only, leave docs/benchmarks.md
 #   BENCH_ONLY=all           rest: this REST part only; ai: the AI gateway part only
@@ -28,7 +28,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-50}"
 RATE="${BENCH_RATE:-1000}"
 FIXED_DURATION="${BENCH_FIXED_DURATION:-10}"
 FIXED_RUNS="${BENCH_FIXED_RUNS:-3}"
-TARGETS="${BENCH_TARGETS:-direct nginx bun waygate waygate-auth waygate-policies}"
+TARGETS="${BENCH_TARGETS:-direct nginx bun waygate waygate-log waygate-auth waygate-policies}"
 PORT_BASE="${BENCH_PORT_BASE:-18081}"
 WRITE_DOC="${BENCH_WRITE_DOC:-1}"
 ONLY="${BENCH_ONLY:-all}"
@@ -358,6 +358,13 @@ for target in $TARGETS; do
       printf '{"probe_status":%s}\n' "$(probe waygate "http://127.0.0.1:$WAYGATE_PORT/")" >"$RES/waygate.check.json"
       measure waygate "http://127.0.0.1:$WAYGATE_PORT/" "$WAYGATE_PID"
       curl -s -H "authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$WAYGATE_ADMIN_PORT/metrics" >"$RES/waygate.metrics.txt" || true
+      stop_pid "$WAYGATE_PID"
+      ;;
+    waygate-log)
+      # The same as waygate with every call recorded (bodies off): the call log's cost.
+      start_waygate waygate-log plain.yaml --call-log "$WORK/waygate-log.calls.db"
+      printf '{"probe_status":%s}\n' "$(probe waygate-log "http://127.0.0.1:$WAYGATE_PORT/")" >"$RES/waygate-log.check.json"
+      measure waygate-log "http://127.0.0.1:$WAYGATE_PORT/" "$WAYGATE_PID"
       stop_pid "$WAYGATE_PID"
       ;;
     waygate-auth)

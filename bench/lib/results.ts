@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 
-export const TARGET_NAMES = ["direct", "nginx", "bun", "waygate", "waygate-auth", "waygate-policies"] as const;
+export const TARGET_NAMES = ["direct", "nginx", "bun", "waygate", "waygate-log", "waygate-auth", "waygate-policies"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 const Latency = z.object({ mean: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), max: z.number() });

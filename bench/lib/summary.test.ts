@@ -162,3 +162,19 @@ describe("policy evaluation cost against key-auth only", () => {
     expect(cost([target("waygate-auth", 10_000), noisy])?.caveat).toContain("40% of the proxy core during waygate-policies");
   });
 });
+
+describe("call log cost against no call log", () => {
+  const cost = (results: TargetResult[]) => summarize(results).verdicts.find((v) => v.what.includes("call log (bodies off)"));
+
+  test("the logged run's req/s lost against the plain run, judged against 10%", () => {
+    const v = cost([target("waygate", 10_000), target("waygate-log", 9_300)]);
+    expect(v?.value).toBe("7.0% (9,300 vs 10,000 req/s)");
+    expect(v?.met).toBe(true);
+    expect(cost([target("waygate", 10_000), target("waygate-log", 8_900)])?.met).toBe(false);
+  });
+
+  test("errors in either run fail it, and a missing run is not measured", () => {
+    expect(cost([target("waygate", 10_000), target("waygate-log", 9_900, { status: 3 })])?.met).toBe(false);
+    expect(cost([target("waygate", 10_000)])?.value).toBe("not measured");
+  });
+});

@@ -10,6 +10,7 @@ export const LABELS: Record<TargetName, string> = {
   nginx: "nginx proxy_pass, keepalive 64",
   bun: "bare Bun.serve + fetch (reference)",
   waygate: "Waygate, no policies",
+  "waygate-log": "Waygate, no policies + call log",
   "waygate-auth": "Waygate, key-auth + call log",
   "waygate-policies": "Waygate, key-auth + rate limit + IP rule + call log",
 };
@@ -119,8 +120,11 @@ export function toRow(t: TargetResult, direct: TargetResult | undefined): Row {
   };
 }
 
-/** policyCost: the share of key-auth-only req/s that a rate limit and an IP rule may take. */
-export const TARGETS = { rpsRatio: 0.5, addedP99Ms: 1, rssMb: 150, policyCost: 0.1 } as const;
+/**
+ * policyCost: the share of key-auth-only req/s that a rate limit and an IP rule may take;
+ * logCost: the share of the no-policies req/s that recording every call (bodies off) may take.
+ */
+export const TARGETS = { rpsRatio: 0.5, addedP99Ms: 1, rssMb: 150, policyCost: 0.1, logCost: 0.1 } as const;
 
 /**
  * Percentage points of the proxy's core used by other processes (its busy
@@ -144,7 +148,7 @@ export function latencyInterference(r: Row): number | undefined {
   return interference(r.fixedCpuBusyPct, r.name === "direct" ? 0 : r.fixedProxyOwnPct);
 }
 
-const WAYGATE_ROWS: TargetName[] = ["waygate", "waygate-auth", "waygate-policies"];
+const WAYGATE_ROWS: TargetName[] = ["waygate", "waygate-log", "waygate-auth", "waygate-policies"];
 
 export function summarize(targets: TargetResult[]): Summary {
   const direct = targets.find((t) => t.name === "direct");
@@ -186,6 +190,9 @@ function verdicts(rows: Row[], ratios: Ratio[]): Verdict[] {
   });
   const policies = rows.find((r) => r.name === "waygate-policies");
   out.push(policyCostVerdict(auth, policies, busy([auth, policies], throughputInterference)));
+  const plain = rows.find((r) => r.name === "waygate");
+  const logged = rows.find((r) => r.name === "waygate-log");
+  out.push(costVerdict("Waygate call log (bodies off), req/s lost against no call log", TARGETS.logCost, plain, logged, busy([plain, logged], throughputInterference)));
   for (const r of rows) {
     if (!WAYGATE_ROWS.includes(r.name)) continue;
     out.push({
@@ -214,18 +221,22 @@ function verdicts(rows: Row[], ratios: Ratio[]): Verdict[] {
  * policies run came out faster, which is noise; it still meets the target.
  */
 export function policyCostVerdict(auth: Row | undefined, policies: Row | undefined, caveat: string | undefined): Verdict {
-  const what = "Waygate policy evaluation (rate limit + IP rule), req/s lost against key-auth only";
-  const target = `< ${Math.round(TARGETS.policyCost * 100)}%`;
-  if (!auth || !policies || auth.rps <= 0) return { caveat, what, value: "not measured", target, met: undefined };
+  return costVerdict("Waygate policy evaluation (rate limit + IP rule), req/s lost against key-auth only", TARGETS.policyCost, auth, policies, caveat);
+}
+
+/** The share of `base`'s req/s lost in `withFeature` (1 − with/base), judged against `limit` (a fraction). */
+export function costVerdict(what: string, limit: number, base: Row | undefined, withFeature: Row | undefined, caveat: string | undefined): Verdict {
+  const target = `< ${Math.round(limit * 100)}%`;
+  if (!base || !withFeature || base.rps <= 0) return { caveat, what, value: "not measured", target, met: undefined };
   // Judged on the percentage as shown, so "10.0%" never reads as under 10%.
-  const costPct = Number(((1 - policies.rps / auth.rps) * 100).toFixed(1));
+  const costPct = Number(((1 - withFeature.rps / base.rps) * 100).toFixed(1));
   const clean = (r: Row): boolean => r.non2xx === 0 && r.socketErrors === 0;
-  const ok = clean(auth) && clean(policies);
+  const ok = clean(base) && clean(withFeature);
   return {
     caveat,
     what,
-    value: `${costPct.toFixed(1)}% (${Math.round(policies.rps).toLocaleString("en-US")} vs ${Math.round(auth.rps).toLocaleString("en-US")} req/s)` + (ok ? "" : " (with errors)"),
+    value: `${costPct.toFixed(1)}% (${Math.round(withFeature.rps).toLocaleString("en-US")} vs ${Math.round(base.rps).toLocaleString("en-US")} req/s)` + (ok ? "" : " (with errors)"),
     target,
-    met: costPct < TARGETS.policyCost * 100 && ok,
+    met: costPct < limit * 100 && ok,
   };
 }
