@@ -6,7 +6,7 @@
  * body reads it with bufferedBody() (src/gateway/buffered-body.ts) and may
  * replace ctx.body.
  */
-import type { ChatRequest, ChatResponse, ChatStreamEvent, Usage } from "../ai/types.ts";
+import type { ChatRequest, ChatResponse, ChatStreamEvent, EmbeddingsRequest, Usage } from "../ai/types.ts";
 import type { WaygateError } from "../core/errors.ts";
 import type { RequestContext } from "../gateway/context.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
@@ -43,6 +43,8 @@ export interface AiPolicyHooks {
    * rewritten, e.g. masked) or a WaygateError to refuse it (guardrails).
    */
   chatRequest?(ctx: RequestContext, request: ChatRequest): ChatRequest | WaygateError;
+  /** The inputs of an embeddings request before routing, as chatRequest: texts sent to a provider all the same. */
+  embeddingsRequest?(ctx: RequestContext, request: EmbeddingsRequest): EmbeddingsRequest | WaygateError;
   /** A whole chat answer before it is rendered for the client: return it (maybe rewritten) or refuse it. */
   chatResponse?(ctx: RequestContext, response: ChatResponse): ChatResponse | WaygateError;
   /** A fresh filter for one streamed chat answer. */

@@ -10,7 +10,8 @@ import { readJsonAnswer, sendHttp } from "../runtime/send-http.ts";
 import { planRoute } from "../runtime/route-plan.ts";
 import type { EmbeddingsRequest, EmbeddingsResponse } from "../types.ts";
 import { clientFailure, failCall } from "./errors.ts";
-import { consumedHooks } from "./policy-hooks.ts";
+import { WaygateError } from "../../core/errors.ts";
+import { consumedHooks, embeddingsRequestHooks } from "./policy-hooks.ts";
 import { readJson } from "./read-json.ts";
 
 export async function handleEmbeddings(
@@ -26,9 +27,11 @@ export async function handleEmbeddings(
   if (!body.ok) return fail(body.status, body.status === 413 ? "payload_too_large" : "bad_request", body.message);
   const parsed = parseEmbeddings(body.value);
   if (!parsed.ok) return fail(400, "bad_request", parsed.error.message, parsed.error.param);
-  const request = parsed.request;
-  const fields = emptyAiFields("embeddings", request.model, false);
+  const fields = emptyAiFields("embeddings", parsed.request.model, false);
   ctx.record.ai = fields;
+  const checked = embeddingsRequestHooks(ctx, parsed.request);
+  if (checked instanceof WaygateError) return fail(checked.status, checked.code, checked.message);
+  const request = checked;
   const resolved = ai.resolve(request.model, teamId);
   if (!resolved) return fail(404, "model_not_found", `the model ${request.model} does not exist or you do not have access to it`, "model");
   fields.virtual_model = resolved.virtualModel?.name ?? null;

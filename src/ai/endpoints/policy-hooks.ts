@@ -5,7 +5,7 @@
 import { WaygateError } from "../../core/errors.ts";
 import type { RequestContext } from "../../gateway/context.ts";
 import type { AiConsumption, ChatStreamFilter, Policy } from "../../policies/policy.ts";
-import type { ChatRequest, ChatResponse, ChatStreamEvent } from "../types.ts";
+import type { ChatRequest, ChatResponse, ChatStreamEvent, EmbeddingsRequest } from "../types.ts";
 
 const NONE: readonly Policy[] = [];
 
@@ -13,6 +13,18 @@ export function chatRequestHooks(ctx: RequestContext, request: ChatRequest): Cha
   let out = request;
   for (const p of ctx.policies ?? NONE) {
     const hook = p.ai?.chatRequest;
+    if (!hook) continue;
+    const r = hook(ctx, out);
+    if (r instanceof WaygateError) return r;
+    out = r;
+  }
+  return out;
+}
+
+export function embeddingsRequestHooks(ctx: RequestContext, request: EmbeddingsRequest): EmbeddingsRequest | WaygateError {
+  let out = request;
+  for (const p of ctx.policies ?? NONE) {
+    const hook = p.ai?.embeddingsRequest;
     if (!hook) continue;
     const r = hook(ctx, out);
     if (r instanceof WaygateError) return r;

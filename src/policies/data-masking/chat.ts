@@ -4,7 +4,7 @@
  * arguments on the way in; answer text, refusals and tool-call arguments on
  * the way out. Objects are copied only where something changed.
  */
-import type { ChatChoice, ChatRequest, ChatResponse, ContentPart, Message, ToolCall } from "../../ai/types.ts";
+import type { ChatChoice, ChatRequest, ChatResponse, ContentPart, EmbeddingsRequest, Message, ToolCall } from "../../ai/types.ts";
 import { maskJsonText } from "./body.ts";
 import type { Masker } from "./masker.ts";
 
@@ -86,4 +86,11 @@ function maskChoice(masker: Masker, c: ChatChoice): ChatChoice {
     ...rest,
     message: { ...c.message, content, ...(refusal !== undefined ? { refusal } : {}), ...(toolCalls ? { toolCalls } : {}) },
   };
+}
+
+/** The texts of an embeddings request; the same object when nothing was masked. */
+export function maskEmbeddingsRequest(masker: Masker, req: EmbeddingsRequest): EmbeddingsRequest {
+  const pass = new Pass(masker);
+  const input = req.input.map((t) => pass.text(t));
+  return pass.hits === 0 ? req : { ...req, input };
 }

@@ -12,7 +12,7 @@ import { REWRITE_MAX_BYTES, decodableAcceptEncoding } from "../../gateway/respon
 import type { PolicyKind } from "../kind.ts";
 import type { Policy } from "../policy.ts";
 import { maskBody, textSyntax } from "./body.ts";
-import { maskChatRequest, maskChatResponse } from "./chat.ts";
+import { maskChatRequest, maskChatResponse, maskEmbeddingsRequest } from "./chat.ts";
 import { type Masker, compileMasker } from "./masker.ts";
 import { type DataMaskingConfig, dataMaskingSchema } from "./schema.ts";
 import { maskingStreamFilter } from "./stream.ts";
@@ -70,7 +70,12 @@ function buildDataMasking(config: DataMaskingConfig, name: string): Policy {
     policy.onResponseBody = (_ctx, body, contentType) => maskBody(masker, body, contentType)?.body ?? body;
   }
   policy.ai = {
-    ...(request ? { chatRequest: (_ctx, req) => maskChatRequest(masker, req) } : {}),
+    ...(request
+      ? {
+          chatRequest: (_ctx, req) => maskChatRequest(masker, req),
+          embeddingsRequest: (_ctx, req) => maskEmbeddingsRequest(masker, req),
+        }
+      : {}),
     ...(response ? { chatResponse: (_ctx, res) => maskChatResponse(masker, res), chatStream: () => maskingStreamFilter(masker) } : {}),
   };
   return policy;

@@ -94,6 +94,7 @@ function buildGuardrail(config: GuardrailConfig, name: string): Policy {
   if (config.apply_to.includes("request")) {
     policy.onRequest = (ctx) => checkRequestBody(ctx, m, request);
     ai.chatRequest = (_ctx, req) => (promptMatches(m, req) ? prompt() : req);
+    ai.embeddingsRequest = (_ctx, req) => (req.input.some((t) => m.test(t)) ? request() : req);
   }
   if (config.apply_to.includes("response")) {
     ai.chatResponse = (_ctx, res) => (answerMatches(m, res) ? answer() : res);
