@@ -10,9 +10,10 @@ import type { ModelOverride, Provider, VirtualModel } from "./ai-entities.ts";
 import { CallLogRetentionDays, LogBodiesSpec } from "./call-log-entities.ts";
 import { CredentialLocation, DEFAULT_CREDENTIAL_LOCATIONS, JwtSpec, SERVICE_AUTH_MODES, type StoredJwt } from "./auth-entities.ts";
 import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
+import { PromptApiInput, type PromptApi } from "../prompt-apis/entity.ts";
 
 export { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec };
-export type { ModelOverride, Provider, VirtualModel };
+export type { ModelOverride, PromptApi, Provider, VirtualModel };
 
 const name = z
   .string()
@@ -255,6 +256,7 @@ export const KINDS = [
   "virtual_models",
   "model_overrides",
   "policies",
+  "prompt_apis",
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -270,6 +272,7 @@ export const INPUT_SCHEMAS = {
   virtual_models: VirtualModelInput,
   model_overrides: ModelOverrideInput,
   policies: PolicyInput,
+  prompt_apis: PromptApiInput,
 } as const;
 
 interface Meta {
@@ -313,6 +316,7 @@ export interface EntityMap {
   virtual_models: VirtualModel;
   model_overrides: ModelOverride;
   policies: PolicyEntity;
+  prompt_apis: PromptApi;
 }
 
 /** Everything a snapshot is compiled from, at one revision. */
@@ -329,4 +333,5 @@ export interface EntitySet {
   virtual_models: VirtualModel[];
   model_overrides: ModelOverride[];
   policies: PolicyEntity[];
+  prompt_apis: PromptApi[];
 }

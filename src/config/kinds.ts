@@ -54,4 +54,6 @@ export const KIND_DESCRIPTORS: Record<Kind, KindDescriptor> = {
     unique: [["name"]],
     cascadeFrom: [],
   },
+  // A prompt API is part of its service: deleting the service deletes it, like its routes.
+  prompt_apis: { kind: "prompt_apis", refs: { service_id: "services" }, unique: [["name"], ["service_id", "path"]], cascadeFrom: ["services"] },
 };

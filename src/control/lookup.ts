@@ -17,6 +17,7 @@ export const NAMED_KINDS: ReadonlySet<Kind> = new Set<Kind>([
   "virtual_models",
   "model_overrides",
   "policies",
+  "prompt_apis",
 ]);
 
 export async function findByIdOrName<K extends Kind>(ops: StoreOps, kind: K, ref: string): Promise<EntityMap[K] | null> {

@@ -26,6 +26,7 @@ export const SINGULAR: Record<Kind, string> = {
   virtual_models: "VirtualModel",
   model_overrides: "ModelOverride",
   policies: "Policy",
+  prompt_apis: "PromptApi",
 };
 
 const PublicJwtKey = JwtKeyFields.omit({ secret: true }).extend({

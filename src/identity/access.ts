@@ -29,6 +29,7 @@ export function writeRoles(kind: Kind, op: WriteOp, entity: Record<string, unkno
     case "upstreams":
     case "services":
     case "routes":
+    case "prompt_apis":
     case "providers":
     case "virtual_models":
       return SERVICE_MANAGERS;

@@ -1,7 +1,7 @@
 /**
  * Which team owns each entity. Services, upstreams, applications,
- * providers and virtual models name their team; routes belong to their
- * service's team, credentials to their application's, policies to their
+ * providers and virtual models name their team; routes and prompt APIs
+ * belong to their service's team, credentials to their application's, policies to their
  * target's; a subscription belongs to its application's team and is also
  * seen (and decided on) by its service's team. No team means system-level
  * configuration, which only system admins touch.
@@ -47,6 +47,7 @@ export async function ownersOf(ops: StoreOps, kind: Kind, entity: Doc): Promise<
     case "virtual_models":
       return { team: str(entity.team_id) };
     case "routes":
+    case "prompt_apis":
       return { team: await teamOf(ops, "services", entity.service_id) };
     case "credentials":
       return { team: await teamOf(ops, "applications", entity.application_id) };

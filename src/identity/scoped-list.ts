@@ -35,6 +35,7 @@ export function teamCondition(kind: Kind, teams: readonly string[]): Condition {
     case "virtual_models":
       return { sql: `team_id IN (${list})`, params: [...teams] };
     case "routes":
+    case "prompt_apis":
       return { sql: `service_id IN (${services.sql})`, params: [...services.params] };
     case "credentials":
       return { sql: `application_id IN (${applications.sql})`, params: [...applications.params] };

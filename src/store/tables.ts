@@ -31,6 +31,7 @@ const COLUMNS: Record<Kind, { columns: readonly string[]; required: readonly str
   virtual_models: { columns: ["name", "team_id"], required: ["name"] },
   model_overrides: { columns: ["name"], required: ["name"] },
   policies: { columns: ["name", "team_id", "service_id", "route_id", "application_id"], required: ["name"] },
+  prompt_apis: { columns: ["name", "service_id", "path"], required: ["name", "service_id", "path"] },
 };
 
 export const TABLES: Record<Kind, TableSpec> = Object.fromEntries(

@@ -35,6 +35,7 @@ for (const backend of await availableBackends()) {
         virtual_models: { created: 0, updated: 0, deleted: 0 },
         policies: { created: 0, updated: 0, deleted: 0 },
         model_overrides: { created: 0, updated: 0, deleted: 0 },
+        prompt_apis: { created: 0, updated: 0, deleted: 0 },
       });
       const billing = await store.getByName("services", "billing");
       const maintenance = await store.getByName("services", "billing-maintenance");

@@ -51,6 +51,7 @@ const MATRIX: Record<Kind, { create: TeamRole[]; update: TeamRole[]; delete: Tea
   model_overrides: { create: NONE, update: NONE, delete: NONE },
   // Service-scoped policies in this matrix; the other scopes have a test of their own.
   policies: { create: SM, update: SM, delete: SM },
+  prompt_apis: { create: SM, update: SM, delete: SM },
 };
 
 function isSystem(actor: Actor): boolean {
@@ -117,6 +118,8 @@ export function rbacMatrixSuite(backend: string, fresh: () => Promise<FreshStore
           return { name, input_per_mtok: 1 };
         case "policies":
           return { name, kind: "request_size", scope: "service", service_id: f.services, config: { max_bytes: 1000 } };
+        case "prompt_apis":
+          return { name, service_id: f.services, path: `/${name}`, model: "m", messages: [{ role: "user", content: "{{text}}" }], input_schema: { type: "object" } };
       }
     }
 
@@ -145,6 +148,7 @@ export function rbacMatrixSuite(backend: string, fresh: () => Promise<FreshStore
         case "credentials":
           return { application_id: fixed.blue.applications };
         case "policies":
+        case "prompt_apis":
           return { service_id: fixed.blue.services };
         default:
           return undefined;
@@ -171,6 +175,14 @@ export function rbacMatrixSuite(backend: string, fresh: () => Promise<FreshStore
           route: { type: "fallback", targets: [{ type: "target", provider: `${team}-prov`, model: "m" }] },
         });
         f.policies = await made("/admin/policies", { name: `${team}-pol`, kind: "request_size", scope: "service", service_id: f.services, config: { max_bytes: 10 } });
+        f.prompt_apis = await made("/admin/prompt_apis", {
+          name: `${team}-prompt`,
+          service_id: f.services,
+          path: "/prompt",
+          model: "m",
+          messages: [{ role: "user", content: "{{text}}" }],
+          input_schema: { type: "object" },
+        });
       }
       for (const id of Object.values(fixed.blue)) blueOnly.add(id);
       // Blue subscribing to red's service: both teams see this one.

@@ -28,6 +28,7 @@ function emptySet(): EntitySet {
     virtual_models: [],
     model_overrides: [],
     policies: [],
+    prompt_apis: [],
   };
 }
 

@@ -34,6 +34,7 @@ describe("table layout", () => {
     const cascading = RELATIONS.filter((r) => r.cascade).map((r) => `${r.from}.${r.field}`);
     expect(cascading.sort()).toEqual([
       "credentials.application_id",
+      "prompt_apis.service_id",
       "routes.service_id",
       "subscriptions.application_id",
       "subscriptions.service_id",

@@ -39,6 +39,7 @@ export function identityKeys(current: Entities): { [K in Kind]: Map<string, Enti
     virtual_models: byName(current.virtual_models),
     model_overrides: byName(current.model_overrides),
     policies: byName(current.policies),
+    prompt_apis: byName(current.prompt_apis),
     credentials: new Map(current.credentials.map((c) => [ownedKey(appName.get(c.application_id) ?? c.application_id, c.name), c])),
     subscriptions: new Map(
       current.subscriptions.map((s) => [

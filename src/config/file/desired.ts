@@ -64,6 +64,7 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
     virtual_models: [],
     model_overrides: [],
     policies: [],
+    prompt_apis: [],
   };
   for (const t of cfg.teams) out.teams.push({ id: mustRef(ids.teams, t.name), key: t.name, label: t.name, data: compact(t) });
   for (const { team, ...u } of cfg.upstreams) {
@@ -151,6 +152,9 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
         application_id: ref(ids.applications, application),
       }),
     });
+  }
+  for (const { service, ...p } of cfg.prompt_apis) {
+    out.prompt_apis.push({ id: idOf("prompt_apis", p.name), key: p.name, label: p.name, data: compact({ ...p, service_id: mustRef(ids.services, service) }) });
   }
   return out;
 }

@@ -19,6 +19,7 @@ import {
   CredentialFile,
   ModelOverrideFile,
   PolicyFile,
+  PromptApiFile,
   ProviderFile,
   RouteFile,
   ServiceFile,
@@ -133,6 +134,11 @@ export function toConfigDocument(set: EntitySet): Record<string, unknown> {
       };
       return entry(PolicyFile, head, p, ["team_id", "service_id", "route_id", "application_id"]);
     });
+  }
+  if (set.prompt_apis.length > 0) {
+    doc.prompt_apis = [...set.prompt_apis]
+      .sort(byName)
+      .map((p) => entry(PromptApiFile, { name: p.name, service: nameOf(service, p.service_id) }, p, ["service_id"]));
   }
   const escaped = escapeStrings(doc) as Record<string, unknown>;
   if (Array.isArray(escaped.providers)) escaped.providers = escaped.providers.map((e, i) => withSecretPlaceholders(e as Record<string, unknown>, providers[i]!));

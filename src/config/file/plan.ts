@@ -15,7 +15,7 @@ export type Op =
 
 /** KINDS lists every kind after the kinds it refers to, so it is the order of creation. */
 const WRITE_ORDER: readonly Kind[] = KINDS;
-const EARLY_DELETES: Kind[] = ["policies", "subscriptions", "credentials"];
+const EARLY_DELETES: Kind[] = ["prompt_apis", "policies", "subscriptions", "credentials"];
 const LATE_DELETES: Kind[] = ["routes", "services", "applications", "upstreams", "virtual_models", "providers", "model_overrides", "teams"];
 
 /** JSON with sorted keys and no undefined fields, so equal documents compare equal. */

@@ -102,6 +102,13 @@ export function checkReferences(cfg: WaygateConfig): ReferenceIssue[] {
     routes.check(p.route, ["policies", i, "route"]);
     applications.check(p.application, ["policies", i, "application"]);
   });
+  const promptApis = new NameIndex("prompt API", issues);
+  const promptPaths = new NameIndex("prompt API path", issues);
+  cfg.prompt_apis.forEach((p, i) => {
+    promptApis.add(p.name, ["prompt_apis", i, "name"]);
+    services.check(p.service, ["prompt_apis", i, "service"]);
+    promptPaths.add(`${p.service} ${p.path}`, ["prompt_apis", i, "path"], `'${p.path}' in service '${p.service}'`);
+  });
   return issues;
 }
 

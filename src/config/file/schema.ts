@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ModelOverrideInput, ProviderInput, VirtualModelInput } from "../ai-entities.ts";
+import { PromptApiInput } from "../../prompt-apis/entity.ts";
 import { ApplicationInput, CredentialInput, credentialKindIssues, PolicyInput, RouteInput, ServiceInput, SubscriptionInput, TeamInput, UpstreamInput } from "../entities.ts";
 
 const name = TeamInput.shape.name;
@@ -78,6 +79,9 @@ export const PolicyFile = PolicyInput.omit({ team_id: true, service_id: true, ro
   application: name.optional(),
 });
 
+/** A prompt API names the AI service it is published under. */
+export const PromptApiFile = PromptApiInput.omit({ service_id: true }).extend({ service: name });
+
 export const ConfigFile = z.strictObject({
   version: z.literal(1, { error: "must be 1" }),
   teams: z.array(TeamFile).default([]),
@@ -88,6 +92,7 @@ export const ConfigFile = z.strictObject({
   virtual_models: z.array(VirtualModelFile).default([]),
   model_overrides: z.array(ModelOverrideFile).default([]),
   policies: z.array(PolicyFile).default([]),
+  prompt_apis: z.array(PromptApiFile).default([]),
 });
 
 export type WaygateConfig = z.output<typeof ConfigFile>;

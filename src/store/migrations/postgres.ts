@@ -212,4 +212,16 @@ const identity: Migration = {
   ],
 };
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_POSTGRES_MIGRATION];
+/** Prompt APIs (src/prompt-apis/): a service's prompt templates published as endpoints under its routes. */
+const promptApis: Migration = {
+  version: 7,
+  name: "prompt_apis",
+  statements: [
+    entityTable("prompt_apis", "name text NOT NULL,\n  service_id text NOT NULL REFERENCES services (id) ON DELETE CASCADE,\n  path text NOT NULL", [
+      "CONSTRAINT prompt_apis_name_key UNIQUE (name)",
+      "CONSTRAINT prompt_apis_service_id_path_key UNIQUE (service_id, path)",
+    ]),
+  ],
+};
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_POSTGRES_MIGRATION, promptApis];
