@@ -10,6 +10,7 @@ import type { ModelOverride, Provider, VirtualModel } from "./ai-entities.ts";
 import { CallLogRetentionDays, LogBodiesSpec } from "./call-log-entities.ts";
 import { CredentialLocation, DEFAULT_CREDENTIAL_LOCATIONS, JwtSpec, SERVICE_AUTH_MODES, type StoredJwt } from "./auth-entities.ts";
 import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
+import { ServiceCatalogFields } from "../catalog/fields.ts";
 import { PromptApiInput, type PromptApi } from "../prompt-apis/entity.ts";
 
 export { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec };
@@ -138,6 +139,7 @@ export const ServiceInput = z.strictObject({
   subscription_approval: z.enum(["auto", "manual"]).default("auto"),
   /** Keep request/response bodies of this service's calls in the call log. */
   log_bodies: LogBodiesSpec.optional(),
+  ...ServiceCatalogFields,
 });
 
 // ---------------------------------------------------------------- route

@@ -4,6 +4,8 @@
  * the bottom. The handler authenticates the caller first and passes the
  * teams it may see; every extension filters what it returns by that scope.
  */
+import { catalogRoute } from "../catalog/admin.ts";
+import { openapiRoute } from "../openapi-io/admin.ts";
 import type { Store } from "../store/store.ts";
 import { type AnalyticsServices, analyticsRoute } from "./analytics.ts";
 import { budgetAlertsRoute } from "./budget-alerts.ts";
@@ -20,6 +22,8 @@ export interface AdminServices {
   calls?: CallLogServices;
   /** Rollups and health events for /admin/analytics (the configuration store's tables when absent). */
   analytics?: AnalyticsServices;
+  /** The gateway's public URL, the server of exported OpenAPI documents (WAYGATE_PUBLIC_URL when absent). */
+  publicUrl?: string;
 }
 
 export interface AdminCall {
@@ -40,4 +44,6 @@ export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {
   calls: callsRoute,
   analytics: analyticsRoute,
   "budget-alerts": budgetAlertsRoute,
+  openapi: openapiRoute,
+  catalog: catalogRoute,
 };

@@ -70,6 +70,21 @@ export function subscriptionActionRoles(action: SubscriptionAction): { side: "ap
   return action === "cancel" ? { side: "application", roles: APPLICATION_MANAGERS } : { side: "service", roles: SUBSCRIPTION_DECIDERS };
 }
 
+/**
+ * The catalog's one exception to team tenancy: a `public` service is
+ * visible to every team — listed, read and subscribed to by their
+ * applications — although nothing else of its team is; an `internal` one
+ * (the default) only to its own team. Services stored without the field
+ * are internal.
+ */
+export function catalogVisibleTo(service: { team_id?: string | undefined; visibility?: string | undefined }, team: string | null): boolean {
+  if (service.visibility === "public") return true;
+  return team !== null && service.team_id === team;
+}
+
+/** Who subscribes applications from the catalog: those who manage the team's applications, as for subscriptions created directly. */
+export const CATALOG_SUBSCRIBERS: readonly TeamRole[] = APPLICATION_MANAGERS;
+
 export const ROTATE_ROLES: readonly TeamRole[] = APPLICATION_MANAGERS;
 export const AUDIT_READERS: readonly TeamRole[] = TEAM_ADMIN;
 export const MEMBERSHIP_MANAGERS: readonly TeamRole[] = TEAM_ADMIN;
@@ -86,6 +101,8 @@ export const EXTENSION_ACCESS: Readonly<Record<string, ExtensionAccess>> = {
   "budget-alerts": { read: ANY_TEAM_ROLE, write: TEAM_ADMIN },
   calls: { read: ANY_TEAM_ROLE, write: SYSTEM_ADMINS_ONLY },
   analytics: { read: ANY_TEAM_ROLE, write: SYSTEM_ADMINS_ONLY },
+  catalog: { read: ANY_TEAM_ROLE, write: CATALOG_SUBSCRIBERS },
+  openapi: { read: ANY_TEAM_ROLE, write: SERVICE_MANAGERS },
 };
 
 const ADMIN_ONLY: ExtensionAccess = { read: SYSTEM_ADMINS_ONLY, write: SYSTEM_ADMINS_ONLY };
