@@ -46,12 +46,14 @@ export async function bufferedBody(ctx: RequestContext): Promise<Uint8Array | Wa
     }
     chunks.push(value);
   }
-  const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  const body = concatChunks(chunks, size);
   ctx.body = body;
   return body;
 }
 
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+/** The chunks as one array (the chunk itself when there is only one); `size` is their total length. */
+export function concatChunks(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {

@@ -7,6 +7,7 @@
  */
 import * as zlib from "node:zlib";
 import type { Policy } from "../policies/policy.ts";
+import { concatChunks } from "./buffered-body.ts";
 
 /** Bodies up to this size are read whole and rewritten; larger ones stream through untouched. */
 export const REWRITE_MAX_BYTES = 1024 * 1024;
@@ -153,18 +154,8 @@ export async function readCapped(source: ReadableStream<Uint8Array>, cap: number
       return { kind: "over", stream };
     }
   }
-  return { kind: "whole", body: join(chunks, size) };
+  return { kind: "whole", body: concatChunks(chunks, size) };
 }
 
 const EMPTY = new Uint8Array(0);
 
-function join(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}

@@ -10,31 +10,10 @@ import { WaygateError } from "../../src/core/errors.ts";
 import { bufferedBody } from "../../src/gateway/buffered-body.ts";
 import type { RequestContext } from "../../src/gateway/context.ts";
 import type { AiConsumption, Policy } from "../../src/policies/policy.ts";
-import { emptyRecord } from "../../src/telemetry/call-record.ts";
+import { fakeContext } from "./fake-context.ts";
 
 function context(req: Request, policies: Policy[] = [], maxRequestBodyBytes?: number): RequestContext {
-  return {
-    requestId: "r1",
-    req,
-    method: req.method,
-    host: "h",
-    path: "/",
-    query: "",
-    clientIp: "127.0.0.1",
-    startedAt: 0,
-    route: undefined,
-    params: {},
-    rest: "",
-    matchedPath: "",
-    applicationId: undefined,
-    applicationName: undefined,
-    credentialId: undefined,
-    dropHeaders: undefined,
-    upstreamMs: 0,
-    policies,
-    ...(maxRequestBodyBytes !== undefined ? { maxRequestBodyBytes } : {}),
-    record: emptyRecord("r1", 0, req.method, "h", "/", "127.0.0.1"),
-  };
+  return { ...fakeContext(), req, method: req.method, policies, ...(maxRequestBodyBytes !== undefined ? { maxRequestBodyBytes } : {}) };
 }
 
 function chunked(parts: string[]): ReadableStream<Uint8Array> {
