@@ -10,6 +10,7 @@ export const CALL_COLUMNS = [
   "status", "error_code", "gateway_ms", "upstream_ttfb_ms", "total_ms", "request_bytes", "response_bytes",
   "ai_endpoint", "ai_requested_model", "ai_virtual_model", "ai_provider", "ai_model", "ai_stream", "input_tokens",
   "output_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd", "finish_reason", "ai_attempts",
+  "ai_prompt_api",
   "request_headers", "request_body", "response_headers", "response_body", "body_truncated",
 ] as const;
 
@@ -23,10 +24,11 @@ export const LIST_COLUMNS: readonly CallColumn[] = CALL_COLUMNS.filter((c) => !B
 export type CallValue = string | number | null;
 
 function aiValues(a: AiCallFields | null): CallValue[] {
-  if (!a) return [null, null, null, null, null, null, null, null, null, null, null, null, null, null];
+  if (!a) return [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null];
   return [
     a.endpoint, a.requested_model, a.virtual_model, a.provider, a.model, a.stream ? 1 : 0, a.input_tokens, a.output_tokens,
     a.cached_tokens, a.reasoning_tokens, a.tokens_estimated ? 1 : 0, a.cost_usd, a.finish_reason, JSON.stringify(a.attempts),
+    a.prompt_api,
   ];
 }
 
@@ -80,6 +82,7 @@ export function recordFromRow(row: Row): CallRecord {
           cost_usd: optNum(row.cost_usd),
           finish_reason: optStr(row.finish_reason),
           attempts: json(row.ai_attempts, []),
+          prompt_api: optStr(row.ai_prompt_api),
         };
   const hasBodies = row.request_headers !== null && row.request_headers !== undefined;
   return {

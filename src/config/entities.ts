@@ -34,6 +34,8 @@ export const TeamInput = z.strictObject({
   description: z.string().max(2000).default(""),
   /** Days this team's calls stay in the call log (docs/call-logs.md). */
   call_log_retention_days: CallLogRetentionDays.optional(),
+  /** auto: a release is published when requested; manual: it waits as pending for a service admin (docs/lifecycle.md). */
+  release_approval: z.enum(["auto", "manual"]).optional(),
 });
 
 // ---------------------------------------------------------------- upstream
@@ -121,6 +123,29 @@ export const ServiceAuthSpec = z.strictObject({
   hide_credentials: z.boolean().default(true),
 });
 
+/**
+ * Where a service stands in its life (docs/lifecycle.md). Absent means
+ * published, so services written before these fields existed serve as they did.
+ */
+export const LIFECYCLE_STATES = ["draft", "published", "deprecated", "retired"] as const;
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+
+const ServiceLifecycleFields = {
+  /** The service's own version label, e.g. 2.1.0. */
+  version: z.string().min(1).max(64).optional(),
+  lifecycle: z.enum(LIFECYCLE_STATES).optional(),
+  /** The service that replaces this one, named in Link rel="successor-version" and in 410 api_retired. */
+  successor_service_id: id.optional(),
+  /** Link target for the successor; the successor service's first route path when absent. */
+  successor_url: z.string().min(1).max(2048).optional(),
+  /** Sent as the Deprecation header (RFC 9745); set when the service is deprecated. */
+  deprecated_at: z.iso.datetime().optional(),
+  /** Sent as the Sunset header (RFC 8594): when the service is expected to stop answering. */
+  sunset_at: z.iso.datetime().optional(),
+  /** Documentation of the deprecation, sent as Link rel="deprecation". */
+  deprecation_link: z.url().optional(),
+};
+
 export const ServiceInput = z.strictObject({
   name,
   team_id: id.optional(),
@@ -139,6 +164,7 @@ export const ServiceInput = z.strictObject({
   subscription_approval: z.enum(["auto", "manual"]).default("auto"),
   /** Keep request/response bodies of this service's calls in the call log. */
   log_bodies: LogBodiesSpec.optional(),
+  ...ServiceLifecycleFields,
   ...ServiceCatalogFields,
 });
 

@@ -4,6 +4,9 @@
  * the bottom. The handler authenticates the caller first and passes the
  * teams it may see; every extension filters what it returns by that scope.
  */
+import type { Caller } from "../identity/caller.ts";
+import { lifecycleRoute } from "../lifecycle/api.ts";
+import { releasesRoute } from "../releases/api.ts";
 import { catalogRoute } from "../catalog/admin.ts";
 import { openapiRoute } from "../openapi-io/admin.ts";
 import type { Store } from "../store/store.ts";
@@ -32,6 +35,8 @@ export interface AdminCall {
   /** Decoded path segments after the mount segment (`/admin/calls/x/y` → ["x", "y"]). */
   rest: readonly string[];
   scope: TeamScope;
+  /** Who is asking; always set by the admin handler (extensions that check per-entity roles or audit themselves need it). */
+  caller?: Caller;
   store: Store;
   services: AdminServices;
 }
@@ -46,4 +51,9 @@ export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {
   "budget-alerts": budgetAlertsRoute,
   openapi: openapiRoute,
   catalog: catalogRoute,
+  releases: releasesRoute,
+  lifecycle: lifecycleRoute,
 };
+
+/** Extensions that write their own audit entries, in the change's transaction; the handler adds none for them. */
+export const SELF_AUDITED: ReadonlySet<string> = new Set(["releases", "lifecycle"]);

@@ -27,7 +27,7 @@ import { type AdminTokenSpec, expectedDigest, presentedToken } from "./auth.ts";
 import { fail, json, readJson } from "./http.ts";
 import { buildOpenApi } from "./openapi.ts";
 import type { Result, WriteContext } from "./resources.ts";
-import { ADMIN_EXTENSIONS, type AdminServices } from "./extensions.ts";
+import { ADMIN_EXTENSIONS, type AdminServices, SELF_AUDITED } from "./extensions.ts";
 import { isSubscriptionAction } from "./subscription-actions.ts";
 import { VERSION } from "./version.ts";
 import type { PolicyKindLookup } from "../policies/registry.ts";
@@ -215,8 +215,8 @@ export function createAdminHandler(opts: AdminHandlerOptions): AdminHandler {
       throw new WaygateError("forbidden", roles.length === 0 ? `/admin/${segment} needs a system admin` : `/admin/${segment} needs one of ${roles.join(", ")}`);
     }
     const route = ADMIN_EXTENSIONS[segment] as (typeof ADMIN_EXTENSIONS)[string];
-    const result = await route({ req, url, rest, scope, store: opts.store, services: opts.services ?? {} });
-    if (!isRead(req) && result.status < 400) {
+    const result = await route({ req, url, rest, scope, caller, store: opts.store, services: opts.services ?? {} });
+    if (!isRead(req) && result.status < 400 && !SELF_AUDITED.has(segment)) {
       const body = result instanceof Response ? undefined : result.body;
       const bodyId = typeof body === "object" && body !== null && typeof (body as { id?: unknown }).id === "string" ? (body as { id: string }).id : undefined;
       await db.write((q) =>

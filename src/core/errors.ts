@@ -44,6 +44,8 @@ export const ERROR_STATUS = {
   provider_auth_failed: 502,
   provider_error: 502,
   unsupported_endpoint: 404,
+  /** A prompt API's structured output still failed its schema after one repair attempt (details name the failing paths). */
+  prompt_output_invalid: 502,
   internal_error: 500,
   // control plane
   not_found: 404,

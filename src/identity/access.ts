@@ -103,7 +103,15 @@ export const EXTENSION_ACCESS: Readonly<Record<string, ExtensionAccess>> = {
   analytics: { read: ANY_TEAM_ROLE, write: SYSTEM_ADMINS_ONLY },
   catalog: { read: ANY_TEAM_ROLE, write: CATALOG_SUBSCRIBERS },
   openapi: { read: ANY_TEAM_ROLE, write: SERVICE_MANAGERS },
+  // Developers may cut releases and ask for them to be published; src/releases/api.ts narrows the rest to RELEASE_APPROVERS.
+  releases: { read: ANY_TEAM_ROLE, write: ["team_admin", "service_admin", "developer"] },
+  lifecycle: { read: ANY_TEAM_ROLE, write: SERVICE_MANAGERS },
 };
+
+/** Who creates releases and requests their publication (docs/lifecycle.md). */
+export const RELEASE_AUTHORS: readonly TeamRole[] = ["team_admin", "service_admin", "developer"];
+/** Who publishes directly, approves or rejects publish requests, and rolls back. */
+export const RELEASE_APPROVERS: readonly TeamRole[] = SERVICE_MANAGERS;
 
 const ADMIN_ONLY: ExtensionAccess = { read: SYSTEM_ADMINS_ONLY, write: SYSTEM_ADMINS_ONLY };
 

@@ -26,6 +26,7 @@ import {
   type WriteContext,
 } from "../control/resources.ts";
 import { applySubscriptionAction, type SubscriptionAction } from "../control/subscription-actions.ts";
+import { checkTransition, lifecycleOf } from "../lifecycle/states.ts";
 import type { Store, StoreOps } from "../store/store.ts";
 import { subscriptionActionRoles, teamReadable, writeRoles, type WriteOp, ROTATE_ROLES } from "./access.ts";
 import { recordAudit } from "./audit.ts";
@@ -124,6 +125,8 @@ export async function changeFor(
     requireWrite(caller, kind, "update", before.entity as unknown as Doc, before.owners);
     const result = mode === "update" ? await replaceEntity(store, kind, ref, body, ctx) : await patchEntity(store, kind, ref, body, ctx);
     const after = (await tx.get(kind, before.entity.id)) as unknown as Doc;
+    // PUT and PATCH may carry the lifecycle along, but only by a step /admin/lifecycle would also allow.
+    if (kind === "services") checkTransition(lifecycleOf(before.entity as EntityMap["services"]), lifecycleOf(after as unknown as EntityMap["services"]));
     await checkReferences(tx, caller, kind, after);
     const owners = await ownersOf(tx, kind, after);
     if (!isAdmin(caller.principal) && (owners.team !== before.owners.team || owners.serviceTeam !== before.owners.serviceTeam)) {

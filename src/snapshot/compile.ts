@@ -40,7 +40,7 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
   const upstreams = new Map<string, UpstreamRuntime>();
   for (const u of set.upstreams) upstreams.set(u.id, new UpstreamRuntime(u, deps.registry, deps.clock));
   const ai = new AiRuntime(
-    { providers: set.providers, virtualModels: set.virtual_models, modelOverrides: set.model_overrides },
+    { providers: set.providers, virtualModels: set.virtual_models, modelOverrides: set.model_overrides, promptApis: set.prompt_apis },
     deps.registry,
     deps.clock,
     deps.secrets,

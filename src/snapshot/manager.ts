@@ -13,6 +13,8 @@ import type { Store } from "../store/store.ts";
 import type { TargetEventListener } from "../upstream/target-events.ts";
 import { TargetRegistry } from "../upstream/upstream-runtime.ts";
 import { JwksRegistry } from "../policies/auth/jwks-registry.ts";
+import { liveContents } from "../releases/records.ts";
+import { applyReleases } from "../releases/overlay.ts";
 import { compileSnapshot } from "./compile.ts";
 import type { Snapshot } from "./snapshot.ts";
 
@@ -74,8 +76,10 @@ export class SnapshotManager {
   }
 
   private async reloadNow(): Promise<void> {
-    const set = await this.store.loadAll();
-    if (this.snap && set.revision === this.snap.revision) return;
+    const loaded = await this.store.loadAll();
+    if (this.snap && loaded.revision === this.snap.revision) return;
+    // Read after the entities: a release published in between moves the revision again, so the next reload settles it.
+    const set = applyReleases(loaded, await this.store.db.read(liveContents, true));
     let next: Snapshot;
     try {
       next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency, policyServices: this.policyServices, jwks: this.jwks });

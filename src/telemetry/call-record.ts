@@ -71,6 +71,8 @@ export interface AiCallFields {
   finish_reason: string | null;
   /** Every provider attempt: provider, model, key name, result, status, ms. */
   attempts: Array<{ provider: string; model: string; key: string; result: string; status: number; ms: number }>;
+  /** The prompt API called (endpoint `prompt_api`), by name; null for the other endpoints. */
+  prompt_api: string | null;
 }
 
 export function emptyAiFields(endpoint: string, requestedModel: string, stream: boolean): AiCallFields {
@@ -89,6 +91,7 @@ export function emptyAiFields(endpoint: string, requestedModel: string, stream: 
     cost_usd: null,
     finish_reason: null,
     attempts: [],
+    prompt_api: null,
   };
 }
 

@@ -6,7 +6,7 @@
  * through the policies' stream filters, recording usage, cost and attempts
  * on the call.
  */
-import { WaygateError } from "../../core/errors.ts";
+import { type ErrorCode, WaygateError } from "../../core/errors.ts";
 import type { RequestContext } from "../../gateway/context.ts";
 import type { ProxyHooks } from "../../gateway/proxy.ts";
 import type { AiCallFields } from "../../telemetry/call-record.ts";
@@ -22,7 +22,7 @@ import { UsageMeter } from "./usage-meter.ts";
 
 export interface ChatRunFailure {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   param?: string;
   retryAfterSeconds?: number;
@@ -137,7 +137,7 @@ function refusal(out: ChatStreamEvent[] | WaygateError): ChatStreamEvent[] | { c
   return out instanceof WaygateError ? { code: out.code, message: out.message } : out;
 }
 
-function fail(status: number, code: string, message: string, param?: string): ChatRun {
+function fail(status: number, code: ErrorCode, message: string, param?: string): ChatRun {
   return { ok: false, failure: { status, code, message, ...(param !== undefined ? { param } : {}) } };
 }
 

@@ -10,6 +10,8 @@ import type { SecretBox } from "../../core/secrets.ts";
 import type { TargetRegistry } from "../../upstream/registry.ts";
 import type { Catalog } from "../catalog/index.ts";
 import type { ModelOverride } from "../../config/ai-entities.ts";
+import type { PromptApi } from "../../prompt-apis/entity.ts";
+import { PromptApiIndex } from "../../prompt-apis/compiled.ts";
 import { costOf } from "../cost.ts";
 import { estimateChatTokens, estimateTextTokens } from "../tokens.ts";
 import type { ChatRequest, Usage } from "../types.ts";
@@ -39,11 +41,14 @@ export interface AiCompileInput {
   providers: readonly Provider[];
   virtualModels: readonly VirtualModel[];
   modelOverrides: readonly ModelOverride[];
+  /** Prompt APIs of every service; each is reached under its own service's routes. */
+  promptApis?: readonly PromptApi[];
 }
 
 export class AiRuntime {
   readonly providers = new Map<string, ProviderRuntime>();
   readonly virtualModels = new Map<string, VirtualModel>();
+  readonly promptApis: PromptApiIndex;
   private catalogCache: Catalog | undefined;
   private readonly overrides: readonly ModelOverride[];
   /** Providers that failed to compile (e.g. a secret under another master key), with why. */
@@ -60,6 +65,7 @@ export class AiRuntime {
     }
     for (const vm of input.virtualModels) this.virtualModels.set(vm.name, vm);
     this.overrides = input.modelOverrides;
+    this.promptApis = new PromptApiIndex(input.promptApis ?? []);
   }
 
   /**

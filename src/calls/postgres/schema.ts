@@ -24,9 +24,12 @@ const COLUMN_TYPES: Readonly<Record<CallColumn, string>> = {
   ai_endpoint: "text", ai_requested_model: "text", ai_virtual_model: "text", ai_provider: "text", ai_model: "text",
   ai_stream: "smallint", input_tokens: "integer", output_tokens: "integer", cached_tokens: "integer",
   reasoning_tokens: "integer", tokens_estimated: "smallint", cost_usd: "double precision", finish_reason: "text",
-  ai_attempts: "text", request_headers: "text", request_body: "text", response_headers: "text", response_body: "text",
+  ai_attempts: "text", ai_prompt_api: "text", request_headers: "text", request_body: "text", response_headers: "text", response_body: "text",
   body_truncated: "smallint",
 };
+
+/** Columns added after the table's first release. */
+const ADDED_COLUMNS: readonly CallColumn[] = ["ai_prompt_api"];
 
 /** Same shape as the SQLite indexes: each filter, then (ts, request_id) for list order. */
 const INDEXES: ReadonlyArray<[string, string, string?]> = [
@@ -70,6 +73,8 @@ export async function createSchema(sql: postgres.Sql): Promise<void> {
     const columns = CALL_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(", ");
     await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${TABLE} (${columns}) PARTITION BY RANGE (ts)`);
     await tx.unsafe(`CREATE TABLE IF NOT EXISTS ${DEFAULT_PARTITION} PARTITION OF ${TABLE} DEFAULT`);
+    // Tables created by earlier releases lack the newer columns; they are added in place (nullable).
+    for (const c of ADDED_COLUMNS) await tx.unsafe(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS ${c} ${COLUMN_TYPES[c]}`);
     for (const [name, cols, where] of INDEXES) {
       await tx.unsafe(`CREATE INDEX IF NOT EXISTS ${TABLE}_${name} ON ${TABLE} (${cols})${where ? ` WHERE ${where}` : ""}`);
     }

@@ -3,6 +3,10 @@
  * - tools given, tool choice not "none", last message a user turn → tool
  *   call(s): the forced tool, else the first; the first two when parallel
  *   calls are allowed, 2+ tools are given and the user text says "parallel";
+ * - a `[[mock:reply=<base64url>]]` marker in the last user message → exactly
+ *   the decoded text (scripted answers, e.g. invalid JSON for structured
+ *   output); with `,sticky` the marker also holds from an earlier message of
+ *   the conversation, so the follow-up turn gets the same answer;
  * - a JSON schema output → the minimal document valid for the schema;
  *   a JSON object output → `{"reply": <reply text>}`;
  * - otherwise the reply text (see replyText).
@@ -22,9 +26,21 @@ export type MockReply = { kind: "text"; text: string } | { kind: "tool_calls"; c
 export function planReply(s: ConversationSummary): MockReply {
   const calls = planToolCalls(s);
   if (calls.length > 0) return { kind: "tool_calls", calls };
+  const scripted = scriptedReply(s);
+  if (scripted !== undefined) return { kind: "text", text: scripted };
   if (s.output?.kind === "json_schema") return { kind: "text", text: JSON.stringify(minimalJson(s.output.schema)) };
   if (s.output?.kind === "json_object") return { kind: "text", text: JSON.stringify({ reply: replyText(s) }) };
   return { kind: "text", text: replyText(s) };
+}
+
+const REPLY_MARKER = /\[\[mock:reply=([A-Za-z0-9_-]*)(,sticky)?\]\]/g;
+
+function scriptedReply(s: ConversationSummary): string | undefined {
+  const decode = (m: RegExpMatchArray) => Buffer.from(m[1] ?? "", "base64url").toString("utf8");
+  const own = [...s.lastUserText.matchAll(REPLY_MARKER)][0];
+  if (own) return decode(own);
+  const sticky = s.messageTexts.flatMap((t) => [...t.matchAll(REPLY_MARKER)]).find((m) => m[2] !== undefined);
+  return sticky ? decode(sticky) : undefined;
 }
 
 function planToolCalls(s: ConversationSummary): MockToolCallPlan[] {

@@ -212,6 +212,41 @@ const identity: Migration = {
   ],
 };
 
+/**
+ * Releases: immutable snapshots of one service (src/releases/). The row
+ * whose status is `published` is what the gateway serves for its service;
+ * publishing and rolling back also touch the service entity, so the
+ * revision moves and every gateway recompiles. No foreign keys, so the
+ * history outlives the service it froze.
+ */
+const releases: Migration = {
+  version: 8,
+  name: "releases",
+  statements: [
+    `CREATE TABLE releases (
+  id text PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  service_id text NOT NULL,
+  team_id text,
+  version text NOT NULL,
+  notes text NOT NULL,
+  status text NOT NULL,
+  previous_id text,
+  rollback_of text,
+  content text NOT NULL,
+  created_by text,
+  created_at text NOT NULL,
+  requested_by text,
+  published_at text,
+  decided_by text,
+  decided_at text,
+  reason text
+)`,
+    `CREATE INDEX releases_service_id_idx ON releases (service_id, seq)`,
+    `CREATE INDEX releases_status_idx ON releases (status)`,
+  ],
+};
+
 /** Prompt APIs (src/prompt-apis/): a service's prompt templates published as endpoints under its routes. */
 const promptApis: Migration = {
   version: 7,
@@ -224,4 +259,4 @@ const promptApis: Migration = {
   ],
 };
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_POSTGRES_MIGRATION, promptApis];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_POSTGRES_MIGRATION, promptApis, releases];

@@ -212,6 +212,41 @@ const identity: Migration = {
   ],
 };
 
+/**
+ * Releases: immutable snapshots of one service (src/releases/). The row
+ * whose status is `published` is what the gateway serves for its service;
+ * publishing and rolling back also touch the service entity, so the
+ * revision moves and every gateway recompiles. No foreign keys, so the
+ * history outlives the service it froze.
+ */
+const releases: Migration = {
+  version: 8,
+  name: "releases",
+  statements: [
+    `CREATE TABLE releases (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  service_id TEXT NOT NULL,
+  team_id TEXT,
+  version TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  status TEXT NOT NULL,
+  previous_id TEXT,
+  rollback_of TEXT,
+  content TEXT NOT NULL,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  requested_by TEXT,
+  published_at TEXT,
+  decided_by TEXT,
+  decided_at TEXT,
+  reason TEXT
+)`,
+    `CREATE INDEX releases_service_id_idx ON releases (service_id, seq)`,
+    `CREATE INDEX releases_status_idx ON releases (status)`,
+  ],
+};
+
 /** Prompt APIs (src/prompt-apis/): a service's prompt templates published as endpoints under its routes. */
 const promptApis: Migration = {
   version: 7,
@@ -224,4 +259,4 @@ const promptApis: Migration = {
   ],
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_SQLITE_MIGRATION, promptApis];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [entities, aiEntities, policies, budgetAlerts, identity, ANALYTICS_SQLITE_MIGRATION, promptApis, releases];
