@@ -36,6 +36,8 @@ export const ERROR_STATUS = {
   guardrail_violation: 400,
   /** The request does not match the route's OpenAPI description (details name the failing paths). */
   request_validation_failed: 400,
+  /** The service is retired (docs/lifecycle.md); the message and Link rel="successor-version" name its successor. */
+  api_retired: 410,
   // AI gateway
   model_not_found: 404,
   context_length_exceeded: 400,

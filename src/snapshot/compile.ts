@@ -16,8 +16,10 @@ import { policyKind, type PolicyKindLookup } from "../policies/registry.ts";
 import type { Policy } from "../policies/policy.ts";
 import { RetryBudget } from "../upstream/retry.ts";
 import { type TargetRegistry, UpstreamRuntime } from "../upstream/upstream-runtime.ts";
+import { lifecyclePolicy, successorOf } from "../lifecycle/policy.ts";
+import { acceptsFallback, isServed } from "../lifecycle/states.ts";
 import { compileCredentials } from "./compile-credentials.ts";
-import { buildAttached, routeChains } from "./route-policies.ts";
+import { buildAttached, type RouteChains, routeChains } from "./route-policies.ts";
 import type { CompiledRoute, CompiledService, RewriteTemplate, Snapshot } from "./snapshot.ts";
 
 export interface CompileDeps {
@@ -58,12 +60,17 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
     });
   }
 
+  const lifecycle = new Map<string, Policy>();
+  for (const s of set.services) {
+    const policy = lifecyclePolicy(s, successorOf(s, set.services, set.routes));
+    if (policy) lifecycle.set(s.id, policy);
+  }
   const attached = buildAttached(set, deps.policyKinds ?? policyKind, deps.policyServices ?? {});
   const router = new TrieRouter<CompiledRoute>();
   for (const r of set.routes) {
     const svc = services.get(r.service_id);
-    if (!svc || !svc.service.enabled) continue;
-    const chains = routeChains(r.id, svc.service, authPolicies(svc.service), attached);
+    if (!svc || !svc.service.enabled || !isServed(svc.service)) continue;
+    const chains = withLifecycle(routeChains(r.id, svc.service, authPolicies(svc.service), attached), lifecycle.get(svc.service.id));
     const compiled: CompiledRoute = {
       route: r,
       service: svc,
@@ -87,6 +94,15 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
   return { revision: set.revision, router, credentials, jwtIssuers, subscriptions, services, upstreams, ai };
 }
 
+/** The lifecycle policy runs first: a retired service answers 410 before anything else is asked of the caller. */
+function withLifecycle(chains: RouteChains, policy: Policy | undefined): RouteChains {
+  if (!policy) return chains;
+  const applicationPolicies = chains.applicationPolicies
+    ? new Map([...chains.applicationPolicies].map(([id, chain]) => [id, [policy, ...chain]] as const))
+    : undefined;
+  return { policies: [policy, ...chains.policies], applicationPolicies };
+}
+
 function authPolicies(service: Service): Policy[] {
   const auth = authPolicy(service);
   return auth ? [auth] : [];
@@ -98,7 +114,7 @@ function fallbackChain(route: Route, service: Service, services: ReadonlyMap<str
   let next = route.fallback_service_id ?? service.fallback_service_id;
   while (next && !seen.has(next) && chain.length < MAX_FALLBACK_DEPTH) {
     const fb = services.get(next);
-    if (!fb || !fb.service.enabled) break;
+    if (!fb || !fb.service.enabled || !acceptsFallback(fb.service)) break;
     seen.add(next);
     chain.push(fb);
     next = fb.service.fallback_service_id;
