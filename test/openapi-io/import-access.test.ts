@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { openStore } from "../../src/store/open.ts";
+import type { Store } from "../../src/store/store.ts";
+import { startIdentityAdmin, type IdentityServer } from "../control/identity-fixture.ts";
+import { example } from "./specs.ts";
+
+describe("/admin/openapi acts only on the caller's teams", () => {
+  let store: Store;
+  let api: IdentityServer;
+  let svcAdmin: string;
+  let developer: string;
+  let twoTeams: string;
+  const teams: Record<string, string> = {};
+  const spec = () => example("3.0/json/petstore-simple.json");
+
+  beforeAll(async () => {
+    store = await openStore("sqlite::memory:");
+    api = startIdentityAdmin(store);
+    for (const name of ["alpha", "beta"]) teams[name] = (await api.call("POST", "/admin/teams", { name })).body.id;
+    await api.call("POST", "/admin/upstreams", { name: "beta-up", team_id: teams.beta, targets: [{ url: "http://beta.internal" }] });
+    await api.call("POST", "/admin/services", { name: "beta-svc", team_id: teams.beta });
+    await api.grant(await api.user("sam"), teams.alpha as string, "service_admin");
+    await api.grant(await api.user("dev"), teams.alpha as string, "developer");
+    const both = await api.user("both");
+    await api.grant(both, teams.alpha as string, "service_admin");
+    await api.grant(both, teams.beta as string, "team_admin");
+    svcAdmin = await api.login("sam");
+    developer = await api.login("dev");
+    twoTeams = await api.login("both");
+  });
+  afterAll(async () => {
+    await api.stop();
+    await store.close();
+  });
+
+  test("a service admin creates a service in their own team, and the import is in the audit log", async () => {
+    const res = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "alpha-pets", target_url: "http://pets.internal" }, svcAdmin);
+    expect(res.status).toBe(201);
+    const service = await api.call("GET", "/admin/services/alpha-pets");
+    expect(service.body.team_id).toBe(teams.alpha);
+    expect((await api.call("GET", "/admin/upstreams/alpha-pets")).body.team_id).toBe(teams.alpha);
+    const audit = await api.call("GET", "/admin/audit-log?kind=openapi");
+    expect(audit.body.data).toHaveLength(1);
+    expect(audit.body.data[0]).toMatchObject({ action: "post", path: "/admin/openapi/import", teams: [teams.alpha] });
+  });
+
+  test("another team's service, team or upstream reads as missing", async () => {
+    const update = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "beta-svc" }, svcAdmin);
+    expect(update.status).toBe(404);
+    const team = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "x1", team_id: "beta", target_url: "http://x" }, svcAdmin);
+    expect(team.status).toBe(400);
+    expect(team.body.error.code).toBe("reference_not_found");
+    const upstream = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "x2", upstream_id: "beta-up" }, svcAdmin);
+    expect(upstream.status).toBe(400);
+    expect(upstream.body.error.details[0].path).toBe("upstream_id");
+    expect((await api.call("GET", "/admin/routes?service_id=beta-svc")).body.total).toBe(0);
+  });
+
+  test("with service roles in several teams the new service's team must be named", async () => {
+    const unnamed = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "x3", target_url: "http://x" }, twoTeams);
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error.details[0].path).toBe("team_id");
+    const named = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "beta-pets", team_id: "beta", upstream_id: "beta-up" }, twoTeams);
+    expect(named.status).toBe(201);
+    expect((await api.call("GET", "/admin/services/beta-pets")).body.team_id).toBe(teams.beta);
+  });
+
+  test("roles that may not change services cannot import; any team role may export its own services", async () => {
+    const res = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "dev-pets", target_url: "http://x" }, developer);
+    expect(res.status).toBe(403);
+    expect((await api.call("GET", "/admin/services/dev-pets")).status).toBe(404);
+    const exported = await api.call("GET", "/admin/openapi/export?service=alpha-pets", undefined, developer);
+    expect(exported.status).toBe(200);
+    expect(Object.keys(exported.body.paths)).toEqual(Object.keys(spec().paths as object));
+    expect((await api.call("GET", "/admin/openapi/export?service=beta-svc", undefined, developer)).status).toBe(404);
+  });
+});
