@@ -1,0 +1,3 @@
+import { releaseSuite } from "./releases.case.ts";
+
+releaseSuite("sqlite");
