@@ -70,7 +70,7 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
   for (const { team, ...u } of cfg.upstreams) {
     out.upstreams.push({ id: mustRef(ids.upstreams, u.name), key: u.name, label: u.name, data: compact({ ...u, team_id: ref(ids.teams, team) }) });
   }
-  for (const { team, upstream, fallback_service, routes, ...s } of cfg.services) {
+  for (const { team, upstream, fallback_service, successor_service, routes, ...s } of cfg.services) {
     const serviceId = mustRef(ids.services, s.name);
     out.services.push({
       id: serviceId,
@@ -81,6 +81,7 @@ export function desiredState(cfg: WaygateConfig, current: Entities, secrets?: Se
         team_id: ref(ids.teams, team),
         upstream_id: ref(ids.upstreams, upstream),
         fallback_service_id: ref(ids.services, fallback_service),
+        successor_service_id: ref(ids.services, successor_service),
       }),
     });
     for (const { fallback_service: routeFallback, ...r } of routes) {

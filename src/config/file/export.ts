@@ -84,8 +84,9 @@ export function toConfigDocument(set: EntitySet): Record<string, unknown> {
         team: nameOf(team, s.team_id),
         upstream: nameOf(upstream, s.upstream_id),
         fallback_service: nameOf(service, s.fallback_service_id),
+        successor_service: nameOf(service, s.successor_service_id),
       };
-      return entry(ServiceFile, head, s, ["team_id", "upstream_id", "fallback_service_id"], { routes });
+      return entry(ServiceFile, head, s, ["team_id", "upstream_id", "fallback_service_id", "successor_service_id"], { routes });
     });
   }
   if (set.applications.length > 0) {

@@ -54,6 +54,7 @@ export function checkReferences(cfg: WaygateConfig): ReferenceIssue[] {
     teams.check(s.team, ["services", i, "team"]);
     upstreams.check(s.upstream, ["services", i, "upstream"]);
     services.check(s.fallback_service, ["services", i, "fallback_service"]);
+    services.check(s.successor_service, ["services", i, "successor_service"]);
     s.routes.forEach((r, j) => {
       routes.add(r.name, ["services", i, "routes", j, "name"]);
       services.check(r.fallback_service, ["services", i, "routes", j, "fallback_service"]);

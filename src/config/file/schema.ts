@@ -19,10 +19,12 @@ export const RouteFile = RouteInput.omit({ service_id: true, fallback_service_id
   fallback_service: name.optional(),
 });
 
-export const ServiceFile = ServiceInput.omit({ team_id: true, upstream_id: true, fallback_service_id: true }).extend({
+export const ServiceFile = ServiceInput.omit({ team_id: true, upstream_id: true, fallback_service_id: true, successor_service_id: true }).extend({
   team: name.optional(),
   upstream: name.optional(),
   fallback_service: name.optional(),
+  /** The service that replaces this one (docs/lifecycle.md). */
+  successor_service: name.optional(),
   routes: z.array(RouteFile).default([]),
 });
 
