@@ -142,7 +142,9 @@ export async function specIssues(spec: LoadedSpec): Promise<FieldIssue[]> {
     return [{ path: "spec", message: err instanceof Error ? err.message : String(err) }];
   }
   if (result.valid) return [];
-  const located = schemaIssues(spec.doc, spec.version);
+  // Schema failures come with a code frame; references and rules are checked in phases of their own, with one-line messages.
+  const schemaPhase = result.errors.some((e) => e.message.includes("\n"));
+  const located = schemaPhase ? schemaIssues(spec.doc, spec.version) : [];
   const issues = located.length > 0 ? located : result.errors.map((e) => ruleIssue(spec.doc, e.message));
   return issues.slice(0, MAX_REPORTED);
 }

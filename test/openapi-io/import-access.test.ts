@@ -74,4 +74,14 @@ describe("/admin/openapi acts only on the caller's teams", () => {
     expect(Object.keys(exported.body.paths)).toEqual(Object.keys(spec().paths as object));
     expect((await api.call("GET", "/admin/openapi/export?service=beta-svc", undefined, developer)).status).toBe(404);
   });
+
+  test("the admin API's own OpenAPI document describes the import, export and catalog endpoints", async () => {
+    const res = await api.call("GET", "/admin/openapi.json", undefined, null);
+    expect(res.status).toBe(200);
+    const paths = res.body.paths as Record<string, Record<string, { operationId: string }>>;
+    expect(paths["/admin/openapi/import"]?.post?.operationId).toBe("importOpenApi");
+    expect(paths["/admin/openapi/export"]?.get?.operationId).toBe("exportOpenApi");
+    expect(paths["/admin/catalog"]?.get?.operationId).toBe("listCatalog");
+    expect(paths["/admin/catalog/{service}/subscribe"]?.post?.operationId).toBe("subscribeFromCatalog");
+  });
 });
