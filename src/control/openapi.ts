@@ -25,6 +25,7 @@ import { callPaths } from "./calls-openapi.ts";
 import { promptApiAdminPaths } from "../prompt-apis/admin/admin-openapi.ts";
 import { catalogPaths } from "../catalog/admin-openapi.ts";
 import { openapiIoPaths } from "../openapi-io/admin-openapi.ts";
+import { releasePaths } from "../releases/openapi.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -300,6 +301,7 @@ export function buildOpenApi(): JsonObject {
   Object.assign(paths, promptApiAdminPaths());
   Object.assign(paths, openapiIoPaths());
   Object.assign(paths, catalogPaths());
+  Object.assign(paths, releasePaths());
   paths["/admin/status"] = {
     get: {
       operationId: "getStatus",
