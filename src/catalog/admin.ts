@@ -104,5 +104,5 @@ export async function catalogRoute(call: AdminCall): Promise<Result | Response> 
   if (second !== "subscribe") throw new WaygateError("not_found", `no such resource: ${call.url.pathname}`);
   if (call.req.method !== "POST") return methodNotAllowed("POST");
   const service = await findService(call, first);
-  return subscribeFromCatalog(call.store, call.scope, service, await readJson(call.req));
+  return subscribeFromCatalog(call.store, call.scope, service, await readJson(call.req), call.caller);
 }

@@ -16,7 +16,10 @@ import { zodIssues } from "../control/issues.ts";
 import { findByIdOrName } from "../control/lookup.ts";
 import { createEntity, type Result } from "../control/resources.ts";
 import { inScope, type TeamScope } from "../control/scope.ts";
-import { catalogVisibleTo } from "../identity/access.ts";
+import { CATALOG_SUBSCRIBERS, catalogVisibleTo } from "../identity/access.ts";
+import type { Caller } from "../identity/caller.ts";
+import { canSee } from "../identity/principal.ts";
+import { changeLog } from "../openapi-io/change-log.ts";
 import type { Store } from "../store/store.ts";
 import { isListed } from "./entry.ts";
 
@@ -25,12 +28,16 @@ const SubscribeBody = z.strictObject({ application_id: z.string().min(1).max(128
 /** A pending or approved subscription is the one asked for again; the others are decisions a new request must not undo. */
 const ACTIVE: ReadonlySet<Subscription["status"]> = new Set(["pending", "approved"]);
 
-export async function subscribeFromCatalog(store: Store, scope: TeamScope, service: Service, body: unknown): Promise<Result> {
+/** A new subscription is in the audit log (kind `subscriptions`) with both teams, in its own transaction. */
+export async function subscribeFromCatalog(store: Store, scope: TeamScope, service: Service, body: unknown, caller?: Caller): Promise<Result> {
   const parsed = SubscribeBody.safeParse(body);
   if (!parsed.success) throw new WaygateError("validation_failed", "invalid subscribe request", { details: zodIssues(parsed.error) });
   const ref = parsed.data.application_id;
-  return store.transaction(async (tx) => {
+  return store.transaction(async (tx, q) => {
     const application = await findByIdOrName(tx, "applications", ref);
+    if (application && !inScope(scope, application.team_id) && caller && canSee(caller.principal, application.team_id ?? null)) {
+      throw new WaygateError("forbidden", `subscribing application '${application.name}' needs one of ${CATALOG_SUBSCRIBERS.join(", ")} in its team`);
+    }
     if (!application || !inScope(scope, application.team_id)) {
       throw new WaygateError("reference_not_found", `application_id: no application '${ref}' among those you manage`, {
         details: [{ path: "application_id", message: "not found among the applications you manage" }],
@@ -46,6 +53,9 @@ export async function subscribeFromCatalog(store: Store, scope: TeamScope, servi
         details: [{ path: "application_id", message: `the subscription is ${existing.status}; ask the service's team` }],
       });
     }
-    return createEntity(store, "subscriptions", { application_id: application.id, service_id: service.id });
+    const created = await createEntity(store, "subscriptions", { application_id: application.id, service_id: service.id });
+    const teams = [...new Set([application.team_id, service.team_id].filter((t): t is string => t !== undefined))];
+    await changeLog(caller, q)({ action: "create", kind: "subscriptions", entityId: (created.body as Subscription).id, after: created.body, teams });
+    return created;
   });
 }

@@ -56,4 +56,4 @@ export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {
 };
 
 /** Extensions that write their own audit entries, in the change's transaction; the handler adds none for them. */
-export const SELF_AUDITED: ReadonlySet<string> = new Set(["releases", "lifecycle"]);
+export const SELF_AUDITED: ReadonlySet<string> = new Set(["releases", "lifecycle", "openapi", "catalog"]);

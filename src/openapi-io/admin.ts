@@ -2,7 +2,8 @@
  * /admin/openapi: POST /admin/openapi/import (src/openapi-io/import.ts)
  * and GET /admin/openapi/export?service=<id or name>, the live service as
  * an OpenAPI 3.1 document with the gateway's public URL as its server
- * (AdminServices.publicUrl, else WAYGATE_PUBLIC_URL, else none).
+ * (AdminServices.publicUrl, else WAYGATE_PUBLIC_URL, else none). Imports
+ * record each entity they write in the audit log themselves.
  */
 import { WaygateError, errorResponse } from "../core/errors.ts";
 import type { AdminCall } from "../control/extensions.ts";
@@ -37,6 +38,6 @@ async function exportRoute(call: AdminCall): Promise<Result> {
 export async function openapiRoute(call: AdminCall): Promise<Result | Response> {
   const [action, ...more] = call.rest;
   if (more.length > 0 || (action !== "import" && action !== "export")) throw new WaygateError("not_found", `no such resource: ${call.url.pathname}`);
-  if (action === "import") return onlyMethod(call, "POST") ?? importOpenApi(call.store, call.scope, await readJson(call.req));
+  if (action === "import") return onlyMethod(call, "POST") ?? importOpenApi(call.store, call.scope, await readJson(call.req), call.caller);
   return onlyMethod(call, "GET") ?? exportRoute(call);
 }

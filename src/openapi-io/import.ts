@@ -6,13 +6,15 @@
  * transaction, or nothing does; `dry_run` answers with the same plan and
  * writes nothing. A caller acts only on the teams of its scope.
  */
-import type { Service, Team, Upstream } from "../config/entities.ts";
+import type { Kind, Service, Team, Upstream } from "../config/entities.ts";
 import { WaygateError } from "../core/errors.ts";
 import { findByIdOrName } from "../control/lookup.ts";
-import { createEntity, deleteEntity, patchEntity, type Result } from "../control/resources.ts";
+import { createEntity, deleteEntity, patchEntity, publicView, type Result } from "../control/resources.ts";
 import { inScope, type TeamScope } from "../control/scope.ts";
+import type { Caller } from "../identity/caller.ts";
 import type { Store, StoreOps } from "../store/store.ts";
 import { allWhere } from "./all-of.ts";
+import { type ChangeLog, changeLog } from "./change-log.ts";
 import { type ImportOptions, readImportOptions } from "./import-options.ts";
 import { planRoutes, planView, type RoutePlan } from "./import-plan.ts";
 import { specBasePath, specOperations } from "./operations.ts";
@@ -87,39 +89,69 @@ function routeDocument(serviceId: string, m: MappedRoute): Record<string, unknow
   return { name: m.name, service_id: serviceId, methods: [m.method], paths: [m.path], prefix: false, ...(m.rewrite !== undefined ? { rewrite: m.rewrite } : {}) };
 }
 
+/** Entity writes of one import, each recorded in the audit log under the service's team. */
+interface Writer {
+  create(kind: Kind, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  patch(kind: Kind, before: { id: string }, body: Record<string, unknown>): Promise<void>;
+  remove(kind: Kind, before: { id: string }): Promise<void>;
+}
+
+function writer(store: Store, log: ChangeLog, teamId: string | undefined): Writer {
+  const teams = teamId !== undefined ? [teamId] : [];
+  return {
+    async create(kind, body) {
+      const created = (await createEntity(store, kind, body)).body as Record<string, unknown>;
+      await log({ action: "create", kind, entityId: String(created.id), after: created, teams });
+      return created;
+    },
+    async patch(kind, before, body) {
+      const after = (await patchEntity(store, kind, before.id, body)).body;
+      await log({ action: "patch", kind, entityId: before.id, before: publicView(kind, before as never), after, teams });
+    },
+    async remove(kind, before) {
+      await deleteEntity(store, kind, before.id);
+      await log({ action: "delete", kind, entityId: before.id, before: publicView(kind, before as never), teams });
+    },
+  };
+}
+
 /** Writes the plan; the caller runs this inside one store transaction. */
-async function apply(store: Store, target: Target, spec: LoadedSpec, options: ImportOptions, plan: RoutePlan, policy: PolicyPlan | null): Promise<Service> {
+async function apply(store: Store, log: ChangeLog, target: Target, spec: LoadedSpec, options: ImportOptions, plan: RoutePlan, policy: PolicyPlan | null): Promise<Service> {
   let service = target.service;
+  const write = writer(store, log, service?.team_id ?? target.team?.id);
   if (!service) {
     let upstreamId = target.upstream?.id;
     if (options.target_url !== undefined) {
-      const created = await createEntity(store, "upstreams", {
+      const created = await write.create("upstreams", {
         name: target.name,
         ...(target.team ? { team_id: target.team.id } : {}),
         targets: [{ url: options.target_url }],
       });
-      upstreamId = (created.body as Upstream).id;
+      upstreamId = String(created.id);
     }
-    const created = await createEntity(store, "services", {
+    service = (await write.create("services", {
       name: target.name,
       ...(target.team ? { team_id: target.team.id } : {}),
       ...(upstreamId !== undefined ? { upstream_id: upstreamId } : {}),
       base_path: specBasePath(spec),
       description: description(spec),
-    });
-    service = created.body as Service;
+    })) as unknown as Service;
   }
-  for (const m of plan.create) await createEntity(store, "routes", routeDocument(service.id, m));
+  for (const m of plan.create) await write.create("routes", routeDocument(service.id, m));
   for (const { route, mapped } of plan.update) {
-    await patchEntity(store, "routes", route.id, { methods: [mapped.method], paths: [mapped.path], prefix: false, strip_path: false, rewrite: mapped.rewrite ?? null });
+    await write.patch("routes", route, { methods: [mapped.method], paths: [mapped.path], prefix: false, strip_path: false, rewrite: mapped.rewrite ?? null });
   }
-  for (const route of plan.delete) await deleteEntity(store, "routes", route.id);
-  if (policy?.action === "create") await createEntity(store, "policies", policy.document(service.id));
-  if (policy?.action === "update" && policy.existing) await patchEntity(store, "policies", policy.existing.id, { config: policy.document(service.id).config });
+  for (const route of plan.delete) await write.remove("routes", route);
+  if (policy?.action === "create") await write.create("policies", policy.document(service.id));
+  if (policy?.action === "update" && policy.existing) await write.patch("policies", policy.existing, { config: policy.document(service.id).config });
   return service;
 }
 
-export async function importOpenApi(store: Store, scope: TeamScope, body: unknown): Promise<Result> {
+/**
+ * With a caller, every entity written is in the audit log, in the same
+ * transaction; a dry run writes nothing and records nothing.
+ */
+export async function importOpenApi(store: Store, scope: TeamScope, body: unknown, caller?: Caller): Promise<Result> {
   const options = readImportOptions(body);
   const spec = await loadValid(options.spec);
   if (options.validate_requests && spec.version === "2.0") {
@@ -128,13 +160,13 @@ export async function importOpenApi(store: Store, scope: TeamScope, body: unknow
     });
   }
   const operations = specOperations(spec.doc);
-  const run = async (ops: StoreOps): Promise<Result> => {
+  const run = async (ops: StoreOps, log: ChangeLog): Promise<Result> => {
     const target = await resolveTarget(ops, scope, options);
     const mapping = mapOperations(target.name, operations, options.path_prefix ?? "");
     const existing = target.service ? await allWhere(ops, "routes", { service_id: target.service.id }) : [];
     const plan = await planRoutes(ops, target.service?.id ?? null, existing, mapping.routes, options.prune);
     const policy = options.validate_requests ? await planPolicy(ops, target.service, validationPolicyName(target.name), spec.doc) : null;
-    const service = options.dry_run ? target.service : await apply(store, target, spec, options, plan, policy);
+    const service = options.dry_run ? target.service : await apply(store, log, target, spec, options, plan, policy);
     const created = target.service === null && !options.dry_run;
     return {
       status: created ? 201 : 200,
@@ -149,5 +181,5 @@ export async function importOpenApi(store: Store, scope: TeamScope, body: unknow
       },
     };
   };
-  return options.dry_run ? run(store) : store.transaction((tx) => run(tx));
+  return options.dry_run ? run(store, async () => {}) : store.transaction((tx, q) => run(tx, changeLog(caller, q)));
 }

@@ -14,6 +14,7 @@ export function catalogSuite(backend: Backend): void {
     let bob: string; // consumer_manager in alpha
     let carol: string; // team_admin in beta
     let dave: string; // developer in alpha and gamma
+    let erin: string; // developer in alpha, consumer_manager in beta
     const ids: Record<string, string> = {};
 
     async function make(path: string, body: Record<string, unknown>): Promise<string> {
@@ -45,6 +46,10 @@ export function catalogSuite(backend: Backend): void {
       const daveId = await api.user("dave");
       await api.grant(daveId, ids.alpha as string, "developer");
       await api.grant(daveId, ids.gamma as string, "developer");
+      const erinId = await api.user("erin");
+      await api.grant(erinId, ids.alpha as string, "developer");
+      await api.grant(erinId, ids.beta as string, "consumer_manager");
+      erin = await api.login("erin");
       alice = await api.login("alice");
       bob = await api.login("bob");
       carol = await api.login("carol");
@@ -128,6 +133,16 @@ export function catalogSuite(backend: Backend): void {
       expect((await api.call("POST", `/admin/subscriptions/${manual.body.id}/approve`, undefined, carol)).status).toBe(200);
       const after = await api.call("GET", "/admin/catalog/beta-payments", undefined, alice);
       expect(after.body.subscriptions[0].status).toBe("approved");
+
+      // Both teams find the new subscriptions in their audit log; asking again recorded nothing.
+      const audit = await api.call("GET", "/admin/audit-log?kind=subscriptions&action=create");
+      const entries = (audit.body.data as Array<Record<string, unknown>>).filter((e) => e.path !== "/admin/subscriptions");
+      expect(entries).toHaveLength(2);
+      for (const e of entries) {
+        expect(e.path).toMatch(/^\/admin\/catalog\/beta-(weather|payments)\/subscribe$/);
+        expect((e.teams as string[]).sort()).toEqual([ids.alpha, ids.beta].sort());
+      }
+      expect((await api.call("GET", "/admin/audit-log?kind=catalog")).body.data).toEqual([]);
     });
 
     test("who may subscribe what: roles, own applications, visibility", async () => {
@@ -142,6 +157,9 @@ export function catalogSuite(backend: Backend): void {
       // alpha's internal service is dave's to find, but not for his gamma application.
       const crossTeam = await api.call("POST", "/admin/catalog/alpha-inventory/subscribe", { application_id: "gamma-app" }, dave);
       expect(crossTeam.status).toBe(403);
+      // erin sees beta's applications but does not manage them.
+      const seenNotManaged = await api.call("POST", "/admin/catalog/beta-weather/subscribe", { application_id: "beta-app" }, erin);
+      expect(seenNotManaged.status).toBe(403);
       const bad = await api.call("POST", "/admin/catalog/beta-weather/subscribe", { application: "alpha-app" }, alice);
       expect(bad.status).toBe(400);
       expect(bad.body.error.code).toBe("validation_failed");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/store.ts";
 import { startIdentityAdmin, type IdentityServer } from "../control/identity-fixture.ts";
-import { example } from "./specs.ts";
+import { example, operationsOf } from "./specs.ts";
 
 describe("/admin/openapi acts only on the caller's teams", () => {
   let store: Store;
@@ -39,9 +39,18 @@ describe("/admin/openapi acts only on the caller's teams", () => {
     const service = await api.call("GET", "/admin/services/alpha-pets");
     expect(service.body.team_id).toBe(teams.alpha);
     expect((await api.call("GET", "/admin/upstreams/alpha-pets")).body.team_id).toBe(teams.alpha);
-    const audit = await api.call("GET", "/admin/audit-log?kind=openapi");
-    expect(audit.body.data).toHaveLength(1);
-    expect(audit.body.data[0]).toMatchObject({ action: "post", path: "/admin/openapi/import", teams: [teams.alpha] });
+    // Each entity the import wrote has its own entry, in the import's transaction; the dry run below adds none.
+    const audit = async (kind: string) =>
+      ((await api.call("GET", `/admin/audit-log?kind=${kind}`)).body.data as Array<Record<string, unknown>>).filter((e) => e.path === "/admin/openapi/import");
+    expect(await audit("services")).toEqual([expect.objectContaining({ action: "create", path: "/admin/openapi/import", entity_id: service.body.id, teams: [teams.alpha] })]);
+    expect(await audit("upstreams")).toHaveLength(1);
+    const routes = await audit("routes");
+    expect(routes).toHaveLength(operationsOf(spec()).length);
+    for (const entry of routes) expect(entry).toMatchObject({ action: "create", method: "POST", path: "/admin/openapi/import", teams: [teams.alpha] });
+    const dry = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "alpha-pets", dry_run: true, prune: true }, svcAdmin);
+    expect(dry.status).toBe(200);
+    expect(await audit("routes")).toHaveLength(routes.length);
+    expect(await audit("openapi")).toEqual([]);
   });
 
   test("another team's service, team or upstream reads as missing", async () => {
