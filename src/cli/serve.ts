@@ -6,7 +6,8 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { WaygateError, errorResponse } from "../core/errors.ts";
-import { startGateway } from "../gateway/server.ts";
+import { type RunningGateway, startGateway } from "../gateway/server.ts";
+import { gatewayPromptServices } from "../prompt-apis/admin/services.ts";
 import { createAdminHandler } from "../control/handler.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
@@ -163,7 +164,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   let health: () => unknown[] = () => [];
   // Rollups live in the configuration store's database, so every node of a cluster adds into the same rows.
   const rollups = new SqlRollupStore(store.db);
-  const services = { ...(callLog ? { calls: { store: callLog.store, queue: () => queueStats() } } : {}), analytics: { rollups } };
+  let running: RunningGateway | undefined;
+  const services = {
+    ...(callLog ? { calls: { store: callLog.store, queue: () => queueStats() } } : {}),
+    analytics: { rollups },
+    promptApis: gatewayPromptServices(() => running),
+  };
   const adminApi = createAdminHandler({ store, adminToken: token.check, health: () => health(), secrets, services });
   const managed = values.config;
   const gateway = await startGateway({
@@ -179,6 +185,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...(otlp ? { otlp } : {}),
   });
   health = gateway.health;
+  running = gateway;
   queueStats = () => gateway.queue?.stats ?? null;
   callLog?.retention.start();
 

@@ -10,6 +10,8 @@ import { releasesRoute } from "../releases/api.ts";
 import { catalogRoute } from "../catalog/admin.ts";
 import { openapiRoute } from "../openapi-io/admin.ts";
 import type { Store } from "../store/store.ts";
+import type { PromptApiServices } from "../prompt-apis/admin/services.ts";
+import { promptApisRoute } from "../prompt-apis/admin/route.ts";
 import { type AnalyticsServices, analyticsRoute } from "./analytics.ts";
 import { budgetAlertsRoute } from "./budget-alerts.ts";
 import { type CallLogServices, callsRoute } from "./calls.ts";
@@ -27,6 +29,8 @@ export interface AdminServices {
   analytics?: AnalyticsServices;
   /** The gateway's public URL, the server of exported OpenAPI documents (WAYGATE_PUBLIC_URL when absent). */
   publicUrl?: string;
+  /** The running gateway, for trying prompt APIs (/admin/prompt-apis/:id/try answers 503 without it). */
+  promptApis?: PromptApiServices;
 }
 
 export interface AdminCall {
@@ -53,7 +57,8 @@ export const ADMIN_EXTENSIONS: Readonly<Record<string, AdminRoute>> = {
   catalog: catalogRoute,
   releases: releasesRoute,
   lifecycle: lifecycleRoute,
+  "prompt-apis": (call) => promptApisRoute(call, call.services.promptApis),
 };
 
 /** Extensions that write their own audit entries, in the change's transaction; the handler adds none for them. */
-export const SELF_AUDITED: ReadonlySet<string> = new Set(["releases", "lifecycle", "openapi", "catalog"]);
+export const SELF_AUDITED: ReadonlySet<string> = new Set(["releases", "lifecycle", "prompt-apis", "openapi", "catalog"]);

@@ -22,6 +22,8 @@ import { LogQueue, type CallLogSink } from "../telemetry/log-queue.ts";
 import { Metrics } from "../telemetry/metrics.ts";
 import { registerRuntimeGauges } from "../telemetry/runtime-gauges.ts";
 import type { TargetHealthView } from "../upstream/types.ts";
+import type { CallRecord } from "../telemetry/call-record.ts";
+import type { RequestTrace } from "../telemetry/tracing/request-trace.ts";
 import { createGatewayHandler } from "./handler.ts";
 
 export interface GatewayOptions {
@@ -53,6 +55,8 @@ export interface RunningGateway {
   analytics: RollupAggregator | null;
   otlp: OtlpExporter | null;
   health(): TargetHealthView[];
+  /** Hands a finished call to metrics, the call log, analytics and tracing, as the proxy does (e.g. a prompt API tried from the admin API). */
+  record(record: CallRecord, trace?: RequestTrace): void;
   stop(): Promise<void>;
 }
 
@@ -76,15 +80,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
   registerRuntimeGauges(metrics, { snapshots, queue, health });
 
-  const handle = createGatewayHandler({
-    snapshot: () => snapshots.current,
-    record(r, trace) {
-      metrics.observe(r);
-      queue?.push(r);
-      analytics?.observe(r);
-      if (trace) otlp?.export(trace, r);
-    },
-  });
+  const record = (r: CallRecord, trace?: RequestTrace): void => {
+    metrics.observe(r);
+    queue?.push(r);
+    analytics?.observe(r);
+    if (trace) otlp?.export(trace, r);
+  };
+  const handle = createGatewayHandler({ snapshot: () => snapshots.current, record });
 
   const proxyServer: Server<undefined> = Bun.serve({
     hostname: opts.proxy.hostname,
@@ -131,6 +133,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     analytics,
     otlp,
     health,
+    record,
     async stop() {
       snapshots.stop();
       await proxyServer.stop(true);

@@ -106,6 +106,8 @@ export const EXTENSION_ACCESS: Readonly<Record<string, ExtensionAccess>> = {
   // Developers may cut releases and ask for them to be published; src/releases/api.ts narrows the rest to RELEASE_APPROVERS.
   releases: { read: ANY_TEAM_ROLE, write: ["team_admin", "service_admin", "developer"] },
   lifecycle: { read: ANY_TEAM_ROLE, write: SERVICE_MANAGERS },
+  // Instantiating a template creates a prompt API; trying one spends the team's provider keys.
+  "prompt-apis": { read: ANY_TEAM_ROLE, write: SERVICE_MANAGERS },
 };
 
 /** Who creates releases and requests their publication (docs/lifecycle.md). */

@@ -18,7 +18,7 @@ export class PromptApiIndex {
   constructor(apis: readonly PromptApi[]) {
     for (const api of apis) {
       if (!api.enabled) continue;
-      const compiled = compile(api);
+      const compiled = compilePromptApi(api);
       if (!compiled) continue;
       let paths = this.byService.get(api.service_id);
       if (!paths) this.byService.set(api.service_id, (paths = new Map()));
@@ -32,7 +32,7 @@ export class PromptApiIndex {
   }
 }
 
-function compile(api: PromptApi): CompiledPromptApi | undefined {
+export function compilePromptApi(api: PromptApi): CompiledPromptApi | undefined {
   const messages: Array<CompiledPromptApi["messages"][number]> = [];
   for (const [i, m] of api.messages.entries()) {
     const parsed = parseTemplate(m.content);

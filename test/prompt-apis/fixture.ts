@@ -13,7 +13,7 @@ export interface PromptFixture extends AiFixture {
   call(path: string, body: unknown, opts?: { key?: string | null; query?: string; headers?: Record<string, string> }): Promise<Response>;
 }
 
-export const TEXT_SCHEMA = { type: "object", properties: { text: { type: "string", minLength: 1 } }, required: ["text"], additionalProperties: false };
+const TEXT_SCHEMA = { type: "object", properties: { text: { type: "string", minLength: 1 } }, required: ["text"], additionalProperties: false };
 
 export async function startPromptFixture(): Promise<PromptFixture> {
   const fx = await startAiFixture();
