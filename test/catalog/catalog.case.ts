@@ -1,10 +1,7 @@
 /** The catalog over the admin API, run against every store backend (catalog.sqlite/postgres tests). */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ServiceInput } from "../../src/config/entities.ts";
 import type { Backend, TestDatabase } from "../store/backends.ts";
 import { startIdentityAdmin, type IdentityServer } from "../control/identity-fixture.ts";
-
-const HAS_LIFECYCLE = "lifecycle" in ServiceInput.shape;
 
 export function catalogSuite(backend: Backend): void {
   describe(`catalog (${backend.name})`, () => {
@@ -33,7 +30,9 @@ export function catalogSuite(backend: Backend): void {
         { name: "beta-payments", team_id: ids.beta, visibility: "public", tags: ["finance"], categories: ["money"], subscription_approval: "manual", description: "Card payments" },
         { name: "beta-old", team_id: ids.beta, visibility: "public", enabled: false, description: "weather, but switched off" },
         { name: "alpha-inventory", team_id: ids.alpha, description: "Stock levels" },
-        ...(HAS_LIFECYCLE ? [{ name: "beta-draft", team_id: ids.beta, visibility: "public", lifecycle: "draft", description: "weather to come" }] : []),
+        { name: "beta-draft", team_id: ids.beta, visibility: "public", lifecycle: "draft", description: "weather to come" },
+        { name: "beta-retired", team_id: ids.beta, visibility: "public", lifecycle: "retired", description: "weather of the past" },
+        { name: "beta-sunset", team_id: ids.beta, visibility: "public", lifecycle: "deprecated", description: "old rain gauge", tags: ["legacy"] },
       ];
       for (const s of services) ids[s.name as string] = await make("/admin/services", s);
       await make("/admin/routes", { name: "beta-weather-forecast", service_id: ids["beta-weather"], methods: ["GET"], paths: ["/forecast/:city"], prefix: false });
@@ -65,14 +64,15 @@ export function catalogSuite(backend: Backend): void {
     test("a member sees every team's public services and their own team's internal ones, nothing else", async () => {
       const res = await api.call("GET", "/admin/catalog", undefined, alice);
       expect(res.status).toBe(200);
-      expect(names(res.body)).toEqual(["alpha-inventory", "beta-payments", "beta-weather"]);
-      expect(res.body.total).toBe(3);
+      expect(names(res.body)).toEqual(["alpha-inventory", "beta-payments", "beta-sunset", "beta-weather"]);
+      expect(res.body.total).toBe(4);
       const weather = res.body.data.find((s: { name: string }) => s.name === "beta-weather");
       expect(weather).toMatchObject({ visibility: "public", tags: ["weather", "free"], categories: ["data"], team: { id: ids.beta, name: "beta" }, has_docs: true, lifecycle: "published" });
       const own = await api.call("GET", "/admin/catalog", undefined, carol);
-      expect(names(own.body)).toEqual(["beta-ledger", "beta-payments", "beta-weather"]);
+      expect(names(own.body)).toEqual(["beta-ledger", "beta-payments", "beta-sunset", "beta-weather"]);
+      expect(own.body.data.find((s: { name: string }) => s.name === "beta-sunset").lifecycle).toBe("deprecated");
       const admin = await api.call("GET", "/admin/catalog");
-      expect(names(admin.body)).toEqual(["alpha-inventory", "beta-ledger", "beta-payments", "beta-weather"]);
+      expect(names(admin.body)).toEqual(["alpha-inventory", "beta-ledger", "beta-payments", "beta-sunset", "beta-weather"]);
     });
 
     test("search by text (name, description, tags, docs) and filters by tag and category; totals count only what the caller may see", async () => {
@@ -92,9 +92,9 @@ export function catalogSuite(backend: Backend): void {
     test("cursor pagination walks the visible list once", async () => {
       const first = await api.call("GET", "/admin/catalog?limit=2", undefined, alice);
       expect(names(first.body)).toEqual(["alpha-inventory", "beta-payments"]);
-      expect(first.body.total).toBe(3);
+      expect(first.body.total).toBe(4);
       const second = await api.call("GET", `/admin/catalog?limit=2&cursor=${first.body.next}`, undefined, alice);
-      expect(names(second.body)).toEqual(["beta-weather"]);
+      expect(names(second.body)).toEqual(["beta-sunset", "beta-weather"]);
       expect(second.body.next).toBeNull();
       expect((await api.call("GET", "/admin/catalog?cursor=nonsense", undefined, alice)).status).toBe(400);
     });
@@ -112,7 +112,18 @@ export function catalogSuite(backend: Backend): void {
       expect((await api.call("GET", "/admin/catalog/beta-ledger", undefined, carol)).status).toBe(200);
       // Only the catalog opens another team's public service: the service itself stays another team's.
       expect((await api.call("GET", `/admin/services/${ids["beta-weather"]}`, undefined, alice)).status).toBe(404);
-      if (HAS_LIFECYCLE) expect((await api.call("GET", "/admin/catalog/beta-draft", undefined, carol)).status).toBe(404);
+      expect((await api.call("GET", "/admin/catalog/beta-draft", undefined, carol)).status).toBe(404);
+      expect((await api.call("GET", "/admin/catalog/beta-retired", undefined, carol)).status).toBe(404);
+    });
+
+    test("a service page lists its published release and the ones it replaced", async () => {
+      for (const version of ["1.0.0", "1.1.0"]) {
+        const res = await api.call("POST", "/admin/releases", { service_id: ids["beta-weather"], version, notes: `weather ${version}`, publish: true });
+        expect(res.status).toBe(201);
+      }
+      const page = await api.call("GET", "/admin/catalog/beta-weather", undefined, alice);
+      expect(page.body.releases.map((r: { version: string; status: string }) => `${r.version}:${r.status}`)).toEqual(["1.1.0:published", "1.0.0:superseded"]);
+      expect(typeof page.body.releases[0].published_at).toBe("string");
     });
 
     test("subscribing from the catalog follows the service's approval mode", async () => {
