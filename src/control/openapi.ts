@@ -23,7 +23,6 @@ import { IDENTITY_SCHEMAS, identityPaths } from "../identity/openapi.ts";
 import { budgetAlertPaths } from "./budget-alerts-openapi.ts";
 import { callPaths } from "./calls-openapi.ts";
 import { promptApiAdminPaths } from "../prompt-apis/admin/admin-openapi.ts";
-import { promptApiAdminPaths } from "../prompt-apis/admin/admin-openapi.ts";
 import { catalogPaths } from "../catalog/admin-openapi.ts";
 import { openapiIoPaths } from "../openapi-io/admin-openapi.ts";
 import { releasePaths } from "../releases/openapi.ts";
@@ -299,7 +298,6 @@ export function buildOpenApi(): JsonObject {
   Object.assign(paths, identityPaths());
   Object.assign(paths, budgetAlertPaths());
   Object.assign(paths, callPaths());
-  Object.assign(paths, promptApiAdminPaths());
   Object.assign(paths, promptApiAdminPaths());
   Object.assign(paths, openapiIoPaths());
   Object.assign(paths, catalogPaths());
