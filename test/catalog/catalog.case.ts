@@ -151,7 +151,7 @@ export function catalogSuite(backend: Backend): void {
       expect(entries).toHaveLength(2);
       for (const e of entries) {
         expect(e.path).toMatch(/^\/admin\/catalog\/beta-(weather|payments)\/subscribe$/);
-        expect((e.teams as string[]).sort()).toEqual([ids.alpha, ids.beta].sort());
+        expect((e.teams as string[]).sort()).toEqual([ids.alpha as string, ids.beta as string].sort());
       }
       expect((await api.call("GET", "/admin/audit-log?kind=catalog")).body.data).toEqual([]);
     });
