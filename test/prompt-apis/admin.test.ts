@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PROMPT_TEMPLATES } from "../../src/prompt-apis/templates/index.ts";
 import { type IdentityServer, startIdentityAdmin } from "../control/identity-fixture.ts";
-import { type PromptFixture, parseEvents, startPromptFixture } from "./fixture.ts";
+import { type PromptFixture, jsonOf, parseEvents, startPromptFixture } from "./fixture.ts";
 
 let fx: PromptFixture;
 let api: IdentityServer;
@@ -168,7 +168,7 @@ describe("templates", () => {
       await fx.g.synced();
       const res = await fetch(`${fx.g.url}/red/${template.name}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(template.example) });
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = await jsonOf(res);
       if (template.output_schema) {
         expect(typeof body.output).toBe("object");
         for (const field of template.output_schema.required as string[]) expect(body.output).toHaveProperty(field);

@@ -62,3 +62,8 @@ export function parseEvents(text: string): Array<{ event: string; data: any }> {
       return { event, data: JSON.parse(data) };
     });
 }
+
+/** A response's JSON; test code inspects arbitrary JSON, and a loose type keeps the assertions readable. */
+export async function jsonOf(res: Response): Promise<any> {
+  return res.json();
+}

@@ -4,7 +4,7 @@
  * /ai and /v1), called with an application key.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type PromptFixture, parseEvents, scripted, startPromptFixture } from "./fixture.ts";
+import { type PromptFixture, jsonOf, parseEvents, scripted, startPromptFixture } from "./fixture.ts";
 
 const SENTIMENT_SCHEMA = {
   type: "object",
@@ -46,7 +46,7 @@ describe("prompt APIs answer JSON", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
     expect(res.headers.get("x-waygate-provider")).toBe("oa");
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(Object.keys(body).sort()).toEqual(["model", "output", "usage"]);
     expect(body.model).toBe("oa/gpt-4o-mini");
     expect(body.output).toBe("[openai:gpt-4o-mini] system=1 messages=1 tools=0 images=0 tool_results=0 | Say: hello world");
@@ -62,26 +62,26 @@ describe("prompt APIs answer JSON", () => {
       body: JSON.stringify({ text: "via v1" }),
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).output).toEndWith("Say: via v1");
+    expect((await jsonOf(res)).output).toEndWith("Say: via v1");
   });
 
   test("a nested path and dotted placeholders work", async () => {
     const res = await fx.call("/tools/two-vars", { a: "1", b: "2", doc: { title: "T" } });
     expect(res.status).toBe(200);
-    expect((await res.json()).output).toEndWith("A=1 B=2 title=T");
+    expect((await jsonOf(res)).output).toEndWith("A=1 B=2 title=T");
   });
 
   test("only POST is answered", async () => {
     const res = await fetch(`${fx.g.url}/ai/echo`, { headers: { authorization: `Bearer ${fx.appKey}` } });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST");
-    expect((await res.json()).error.code).toBe("method_not_allowed");
+    expect((await jsonOf(res)).error.code).toBe("method_not_allowed");
   });
 
   test("a model the service cannot see is 404 model_not_found in Waygate's error format", async () => {
     const res = await fx.call("/hidden-model", { text: "x" });
     expect(res.status).toBe(404);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.error.code).toBe("model_not_found");
     expect(body.error.request_id).toBe(res.headers.get("x-request-id"));
   });
@@ -91,30 +91,30 @@ describe("input validation", () => {
   test("variables that do not match the input schema are 400 request_validation_failed with their paths", async () => {
     const res = await fx.call("/echo", { txt: "typo", text: 5 });
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const { error } = await jsonOf(res);
     expect(error.code).toBe("request_validation_failed");
     expect(error.details).toContainEqual({ path: "body.text", message: "must be string" });
     expect(error.details).toContainEqual({ path: "body.txt", message: "is not allowed" });
   });
 
   test("a missing required variable is named", async () => {
-    const { error } = await (await fx.call("/echo", {})).json();
+    const { error } = await jsonOf(await fx.call("/echo", {}));
     expect(error.details).toEqual([{ path: "body.text", message: "is required" }]);
   });
 
   test("a body that is not an object fails at the body itself; one that is not JSON is bad_request", async () => {
     const list = await fx.call("/echo", ["text"]);
     expect(list.status).toBe(400);
-    expect((await list.json()).error.details[0].path).toBe("body");
+    expect((await jsonOf(list)).error.details[0].path).toBe("body");
     const garbage = await fx.call("/echo", "{not json");
     expect(garbage.status).toBe(400);
-    expect((await garbage.json()).error.code).toBe("bad_request");
+    expect((await jsonOf(garbage)).error.code).toBe("bad_request");
   });
 
   test("a variable the templates use but the schema lets the caller leave out is 400 with its path", async () => {
     const res = await fx.call("/tools/two-vars", { a: "1", doc: {} });
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const { error } = await jsonOf(res);
     expect(error.code).toBe("request_validation_failed");
     expect(error.details.map((d: { path: string }) => d.path).sort()).toEqual(["body.b", "body.doc.title"]);
   });
@@ -143,7 +143,7 @@ describe("template injection", () => {
     const raw = '{"a": "x", "b": "y", "doc": {"__proto__": {"title": "from the prototype"}}, "__proto__": {"polluted": "yes"}}';
     const res = await fx.call("/tools/two-vars", raw);
     expect(res.status).toBe(400);
-    expect((await res.json()).error.details).toEqual([{ path: "body.doc.title", message: "is required by the prompt's templates" }]);
+    expect((await jsonOf(res)).error.details).toEqual([{ path: "body.doc.title", message: "is required by the prompt's templates" }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).title).toBeUndefined();
   });
@@ -151,7 +151,7 @@ describe("template injection", () => {
   test("a strict schema refuses a __proto__ key outright", async () => {
     const res = await fx.call("/echo", '{"text": "x", "__proto__": {"polluted": "yes"}}');
     expect(res.status).toBe(400);
-    expect((await res.json()).error.details).toContainEqual({ path: "body.__proto__", message: "is not allowed" });
+    expect((await jsonOf(res)).error.details).toContainEqual({ path: "body.__proto__", message: "is not allowed" });
   });
 
   test("a template cannot be written to read prototype properties", async () => {
@@ -166,7 +166,7 @@ describe("template injection", () => {
     expect(lastUserText()).toBe(`Say: ${huge}`);
     const tooBig = await fx.call("/echo", { text: "y".repeat(11 * 1024 * 1024) });
     expect(tooBig.status).toBe(413);
-    expect((await tooBig.json()).error.code).toBe("payload_too_large");
+    expect((await jsonOf(tooBig)).error.code).toBe("payload_too_large");
   });
 });
 
@@ -174,7 +174,7 @@ describe("structured output", () => {
   test("the answer is the parsed object, checked against the output schema", async () => {
     const res = await fx.call("/sentiment", { text: "I love it" });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.output).toEqual({ sentiment: "positive", confidence: 0 });
     const sent = fx.mock.control.requests.at(-1)?.body as Record<string, any>;
     expect(sent.response_format.type).toBe("json_schema");
@@ -185,7 +185,7 @@ describe("structured output", () => {
   test("an invalid answer is repaired by one more request that carries the errors", async () => {
     const res = await fx.call("/sentiment", { text: `meh ${scripted('{"sentiment": "meh", "confidence": 2}')}` });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await jsonOf(res);
     expect(body.output).toEqual({ sentiment: "positive", confidence: 0 });
     const repair = fx.mock.control.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
     const [assistant, user] = repair.messages.slice(-2);
@@ -201,7 +201,7 @@ describe("structured output", () => {
   test("an answer still invalid after the repair is 502 prompt_output_invalid with the failing paths", async () => {
     const res = await fx.call("/sentiment", { text: `bad ${scripted("not json at all", true)}` });
     expect(res.status).toBe(502);
-    const { error } = await res.json();
+    const { error } = await jsonOf(res);
     expect(error.code).toBe("prompt_output_invalid");
     expect(error.details[0].path).toBe("output");
     expect(error.details[0].message).toStartWith("is not valid JSON");
@@ -213,7 +213,7 @@ describe("structured output", () => {
   test("a fenced JSON answer is read for its content", async () => {
     const res = await fx.call("/sentiment", { text: scripted('```json\n{"sentiment": "neutral", "confidence": 0.5}\n```') });
     expect(res.status).toBe(200);
-    expect((await res.json()).output).toEqual({ sentiment: "neutral", confidence: 0.5 });
+    expect((await jsonOf(res)).output).toEqual({ sentiment: "neutral", confidence: 0.5 });
   });
 });
 
@@ -260,7 +260,7 @@ describe("streaming", () => {
   test("a prompt API with stream: off refuses ?stream=true", async () => {
     const res = await fx.call("/echo", { text: "x" }, { query: "?stream=true" });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe("bad_request");
+    expect((await jsonOf(res)).error.code).toBe("bad_request");
   });
 });
 
@@ -273,7 +273,7 @@ describe("access and records", () => {
     await fx.g.synced();
     const unsubscribed = await fx.call("/echo", { text: "x" }, { key });
     expect(unsubscribed.status).toBe(403);
-    expect((await unsubscribed.json()).error.code).toBe("subscription_required");
+    expect((await jsonOf(unsubscribed)).error.code).toBe("subscription_required");
   });
 
   test("a call is recorded with the prompt API's name, tokens and cost", async () => {
