@@ -97,10 +97,11 @@ async function approvalMode(tx: StoreOps, teamId: string | null): Promise<"auto"
 
 /** Makes `release` the one served: the one published before is superseded. */
 async function makeLive(tx: StoreOps, q: Queryer, release: Release, now: string, extra: { decided_by?: string; decided_at?: string; reason?: string | null } = {}): Promise<Release> {
+  // The service's row first: concurrent publishes of one service queue on its lock and then see each other's result.
+  await touchService(tx, release.service_id);
   const current = await publishedRelease(q, release.service_id);
   if (current && current.id !== release.id) await setStatus(q, current.id, { status: "superseded" });
   await setStatus(q, release.id, { status: "published", published_at: now, ...extra });
-  await touchService(tx, release.service_id);
   return (await findRelease(q, release.id)) as Release;
 }
 

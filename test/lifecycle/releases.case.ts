@@ -288,6 +288,16 @@ export function releaseSuite(backend: BackendName): void {
       expect(rejectedLog.body.data[0].teams).toEqual([approvals]);
     });
 
+    test("concurrent publishes of one service leave exactly one release published", async () => {
+      await catalogService("racing");
+      const created = await Promise.all(["1", "2", "3", "4"].map((v) => release({ service_id: "racing", version: v })));
+      const results = await Promise.all(created.map((r) => env.api("POST", `/admin/releases/${r.body.id}/publish`)));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      const listed = await env.api("GET", "/admin/releases?service_id=racing");
+      expect(listed.body.data.filter((r: { status: string }) => r.status === "published")).toHaveLength(1);
+      expect(listed.body.data.filter((r: { status: string }) => r.status === "superseded")).toHaveLength(3);
+    });
+
     test("on an auto team publishing is a service admin's move; a developer's request is 403", async () => {
       await catalogService("autopub");
       const dev = await member(env, `shop-dev-${backend}`, team, "developer");

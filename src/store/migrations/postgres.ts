@@ -243,7 +243,8 @@ const releases: Migration = {
   reason text
 )`,
     `CREATE INDEX releases_service_id_idx ON releases (service_id, seq)`,
-    `CREATE INDEX releases_status_idx ON releases (status)`,
+    // At most one published release per service, whatever two concurrent publishes do.
+    `CREATE UNIQUE INDEX releases_one_published_idx ON releases (service_id) WHERE status = 'published'`,
   ],
 };
 
