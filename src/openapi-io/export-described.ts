@@ -6,6 +6,9 @@
  * policy wins over its service's, as at the gateway.
  */
 import type { PolicyEntity, Route } from "../config/entities.ts";
+import { convertSchema30 } from "../policies/openapi-validation/convert-30.ts";
+import { loadDocument } from "../policies/openapi-validation/document.ts";
+import { visitSchemas } from "../policies/openapi-validation/schema-positions.ts";
 import { isObject, type JsonObject } from "./spec.ts";
 
 export interface DescribedApi {
@@ -23,12 +26,22 @@ export function templateKey(path: string): string {
     .join("/");
 }
 
+/**
+ * The policy's document as the policy reads it — inline or YAML/JSON text,
+ * with 3.0 schemas rewritten to the JSON Schema 2020-12 a 3.1 document
+ * speaks (src/policies/openapi-validation/convert-30.ts).
+ */
 function describe(policy: PolicyEntity): DescribedApi | null {
   const spec = policy.config.spec;
-  if (!isObject(spec) || !isObject(spec.paths)) return null;
+  if (typeof spec !== "string" && !isObject(spec)) return null;
+  const loaded = loadDocument(spec);
+  if (!loaded.ok) return null;
+  const { doc, version } = loaded.loaded;
+  if (version === "3.0") visitSchemas(doc, convertSchema30);
+  if (!isObject(doc.paths)) return null;
   const paths = new Map<string, JsonObject>();
-  for (const [template, item] of Object.entries(spec.paths)) if (isObject(item)) paths.set(templateKey(template), item);
-  return { doc: spec, paths };
+  for (const [template, item] of Object.entries(doc.paths)) if (isObject(item)) paths.set(templateKey(template), item);
+  return { doc, paths };
 }
 
 export interface Descriptions {

@@ -112,6 +112,38 @@ describe("serviceOpenApi (pure)", () => {
   });
 });
 
+test("a 3.0 document given to the policy as YAML text describes operations in 3.1 terms", async () => {
+  const yaml = [
+    "openapi: 3.0.3",
+    "info: {title: notes, version: '1'}",
+    "paths:",
+    "  /notes:",
+    "    post:",
+    "      summary: Add a note",
+    "      requestBody:",
+    "        content:",
+    "          application/json:",
+    "            schema: {type: object, properties: {text: {type: string, nullable: true}, stars: {type: integer, minimum: 0, exclusiveMinimum: true}}}",
+    "      responses: {'201': {description: added}}",
+  ].join("\n");
+  const content: ServiceContent = {
+    service: service({ name: "notes" }),
+    routes: [route("n1", { name: "notes-add", methods: ["POST"], paths: ["/notes"], prefix: false })],
+    upstream: null,
+    policies: [policy({ name: "notes-validation", kind: "openapi_validation", scope: "service", service_id: "svc-1", config: { spec: yaml } })],
+    prompt_apis: [],
+  };
+  const doc = serviceOpenApi(content) as Doc;
+  await valid(doc);
+  const op = doc.paths["/notes"].post;
+  expect(op.summary).toBe("Add a note");
+  expect(op.operationId).toBe("add");
+  const schema = op.requestBody.content["application/json"].schema;
+  expect(schema.properties.text).toEqual({ type: ["string", "null"] });
+  expect(schema.properties.stars).toEqual({ type: "integer", exclusiveMinimum: 0 });
+  expect(op.responses).toEqual({ "201": { description: "added" } });
+});
+
 describe("GET /admin/openapi/export and the round trip", () => {
   let store: Store;
   let api: IdentityServer;
