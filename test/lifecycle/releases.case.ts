@@ -133,6 +133,13 @@ export function releaseSuite(backend: BackendName): void {
       expect(listed.body.data[0].content).toBeUndefined();
       const state = await env.api("GET", "/admin/lifecycle/served");
       expect(state.body.release).toMatchObject({ id: r2.body.id, version: "2.0.0" });
+
+      // The lifecycle is operational, not content: deprecating a released service needs no new release.
+      expect((await env.api("POST", "/admin/lifecycle/served", { to: "deprecated", sunset_at: "2027-03-01T00:00:00Z" })).status).toBe(200);
+      await env.synced();
+      const deprecated = await env.get("/served-two/x");
+      expect(deprecated.headers.get("sunset")).toBe("Mon, 01 Mar 2027 00:00:00 GMT");
+      expect(((await deprecated.json()) as { upstream: string }).upstream).toBe("b");
     });
 
     test("diff: added, removed and changed routes and policies, with field-level changes", async () => {
