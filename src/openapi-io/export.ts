@@ -9,6 +9,8 @@
  */
 import type { Route, Service } from "../config/entities.ts";
 import type { ServiceContent } from "../config/service-content.ts";
+import { promptApiOpenApi } from "../prompt-apis/admin/openapi.ts";
+import type { PromptApi } from "../prompt-apis/entity.ts";
 import { type Descriptions, descriptionsOf, describedOperation, describedPathParameters } from "./export-described.ts";
 import { exportedSecurity } from "./export-security.ts";
 import { isObject, type JsonObject } from "./spec.ts";
@@ -108,25 +110,25 @@ function routeOperations(content: ServiceContent, descriptions: Descriptions, us
   }
 }
 
-/** A prompt API answers POST at each route prefix of its service plus its own path. */
+/** A stored prompt API document; releases freeze them as plain documents, so the shape is checked before use. */
+function isPromptApi(doc: Record<string, unknown>): doc is Record<string, unknown> & PromptApi {
+  return typeof doc.name === "string" && typeof doc.path === "string" && isObject(doc.input_schema);
+}
+
+/**
+ * Prompt APIs are described as their own endpoint describes them
+ * (src/prompt-apis/admin/openapi.ts); the service's document carries the
+ * security requirements, so the operation's own are left out.
+ */
 function promptOperations(content: ServiceContent, used: Set<string>, paths: Record<string, JsonObject>): void {
-  const prefixes = content.routes.flatMap((r) => r.paths).filter((p) => !p.includes(":") && !p.includes("*"));
   for (const api of content.prompt_apis) {
-    if (typeof api.path !== "string" || !isObject(api.input_schema)) continue;
-    const name = typeof api.name === "string" ? api.name : api.path;
-    const op: JsonObject = {
-      operationId: uniqueId(`prompt-${name}`, used),
-      summary: name,
-      ...(typeof api.description === "string" && api.description !== "" ? { description: api.description } : {}),
-      requestBody: { required: true, content: { "application/json": { schema: api.input_schema } } },
-      responses: {
-        "200": { description: "The model's answer", content: { "application/json": { schema: isObject(api.output_schema) ? api.output_schema : { type: "object" } } } },
-      },
-    };
-    for (const prefix of prefixes.length > 0 ? [...new Set(prefixes)] : [""]) {
-      const path = `${prefix.replace(/\/+$/, "")}${api.path}`;
-      const item = (paths[path] ??= {});
-      item.post ??= op;
+    if (!isPromptApi(api)) continue;
+    const own = promptApiOpenApi(api, content.service, content.routes);
+    for (const [path, item] of Object.entries(own.paths as Record<string, JsonObject>)) {
+      const { security: _security, ...operation } = item.post as JsonObject;
+      const target = (paths[path] ??= {});
+      if (target.post !== undefined) continue;
+      target.post = { ...operation, operationId: uniqueId(`prompt-${api.name}`, used) };
     }
   }
 }

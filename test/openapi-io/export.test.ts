@@ -58,11 +58,22 @@ describe("serviceOpenApi (pure)", () => {
       route("r1", { name: "shop-orders", methods: ["GET", "POST"], paths: ["/orders"], prefix: false }),
       route("r2", { name: "shop-order", methods: ["PUT"], paths: ["/shop/orders/:id"], rewrite: "/orders/:id", prefix: false }),
       route("r3", { name: "shop-files", paths: ["/files/*"] }),
+      route("r4", { name: "shop-ai", methods: ["POST"], paths: ["/ai"], prefix: true }),
     ],
     upstream: null,
     policies: [policy({ name: "shop-validation", kind: "openapi_validation", scope: "service", service_id: "svc-1", config: { spec: orders } })],
     prompt_apis: [
-      { name: "summarize", path: "/summarize", description: "Summarizes text", input_schema: { type: "object", properties: { text: { type: "string" } } }, output_schema: { type: "object", properties: { summary: { type: "string" } } } },
+      {
+        id: "p1",
+        name: "summarize",
+        service_id: "svc-1",
+        path: "/summarize",
+        description: "Summarizes text",
+        version: "1.2.0",
+        stream: "off",
+        input_schema: { type: "object", properties: { text: { type: "string" } } },
+        output_schema: { type: "object", properties: { summary: { type: "string" } } },
+      },
       { name: "no-schema", path: "/broken" },
     ],
   };
@@ -72,7 +83,7 @@ describe("serviceOpenApi (pure)", () => {
     await valid(doc);
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.info).toEqual({ title: "shop", version: "unversioned", description: "The shop's API" });
-    expect(Object.keys(doc.paths).sort()).toEqual(["/files/{rest}", "/orders", "/orders/summarize", "/shop/orders/{id}"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/ai", "/ai/summarize", "/files/{rest}", "/orders", "/shop/orders/{id}"]);
     expect(doc.paths["/orders"].get.operationId).toBe("orders-get");
     expect(doc.paths["/orders"].post.operationId).toBe("orders-post");
     const put = doc.paths["/shop/orders/{id}"].put;
@@ -94,10 +105,11 @@ describe("serviceOpenApi (pure)", () => {
       jwt_query_apikey: { type: "apiKey", in: "query", name: "apikey", description: "a JWT of a subscribed application" },
     });
     expect(doc.security).toHaveLength(6);
-    const prompt = doc.paths["/orders/summarize"].post;
+    const prompt = doc.paths["/ai/summarize"].post;
     expect(prompt.operationId).toBe("prompt-summarize");
+    expect(prompt.security).toBeUndefined();
     expect(prompt.requestBody.content["application/json"].schema.properties.text).toEqual({ type: "string" });
-    expect(prompt.responses["200"].content["application/json"].schema.properties.summary).toEqual({ type: "string" });
+    expect(prompt.responses["200"].content["application/json"].schema.properties.output.properties.summary).toEqual({ type: "string" });
     expect(JSON.stringify(doc)).not.toContain("/broken");
   });
 
