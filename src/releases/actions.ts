@@ -25,7 +25,7 @@ import type { TeamRole } from "../identity/roles.ts";
 import type { Queryer } from "../store/sql/driver.ts";
 import type { Store, StoreOps } from "../store/store.ts";
 import { readServiceContent } from "./content.ts";
-import { findRelease, insertRelease, publishedRelease, type Release, type ReleaseStatus, serviceReleases, setStatus, summary } from "./records.ts";
+import { findRelease, insertRelease, publishedRelease, type Release, type ReleaseStatus, serviceReleases, setStatus, type StatusChange, summary } from "./records.ts";
 
 const MAX_NOTES = 20_000;
 const MAX_REASON = 2000;
@@ -96,7 +96,7 @@ async function approvalMode(tx: StoreOps, teamId: string | null): Promise<"auto"
 }
 
 /** Makes `release` the one served: the one published before is superseded. */
-async function makeLive(tx: StoreOps, q: Queryer, release: Release, now: string, extra: { decided_by?: string; decided_at?: string; reason?: string | null } = {}): Promise<Release> {
+async function makeLive(tx: StoreOps, q: Queryer, release: Release, now: string, extra: Omit<StatusChange, "status" | "published_at"> = {}): Promise<Release> {
   // The service's row first: concurrent publishes of one service queue on its lock and then see each other's result.
   await touchService(tx, release.service_id);
   const current = await publishedRelease(q, release.service_id);
@@ -184,8 +184,7 @@ async function requestPublish(tx: StoreOps, q: Queryer, caller: Caller, release:
     return pending;
   }
   requireRole(caller, release.team_id, RELEASE_APPROVERS, "publish a release");
-  await setStatus(q, release.id, { status: "created", requested_by: userOf(caller) });
-  const live = await makeLive(tx, q, release, at);
+  const live = await makeLive(tx, q, release, at, { requested_by: userOf(caller) });
   await audit(q, caller, "publish", live, summary(release));
   return live;
 }

@@ -24,10 +24,8 @@ const MAX_LIST = 1000;
 const ACTIONS = ["publish", "approve", "reject", "rollback"] as const;
 type Action = (typeof ACTIONS)[number];
 
-class MethodNotAllowed extends WaygateError {
-  constructor(allow: string) {
-    super("method_not_allowed", `method not allowed; use ${allow}`);
-  }
+function methodNotAllowed(allow: string): WaygateError {
+  return new WaygateError("method_not_allowed", `method not allowed; use ${allow}`);
 }
 
 function isAction(s: string): s is Action {
@@ -92,12 +90,12 @@ async function diff(call: AdminCall, caller: Caller, id: string): Promise<Result
 }
 
 async function item(call: AdminCall, caller: Caller, id: string): Promise<Result> {
-  if (!isRead(call.req)) throw new MethodNotAllowed("GET (releases are immutable)");
+  if (!isRead(call.req)) throw methodNotAllowed("GET (releases are immutable)");
   return { status: 200, body: await call.store.db.read((q) => visibleRelease(q, caller, id), false) };
 }
 
 async function action(call: AdminCall, caller: Caller, id: string, name: Action): Promise<Result> {
-  if (call.req.method !== "POST") throw new MethodNotAllowed("POST");
+  if (call.req.method !== "POST") throw methodNotAllowed("POST");
   const body = await readObject(call.req);
   switch (name) {
     case "publish":
@@ -117,11 +115,11 @@ export async function releasesRoute(call: AdminCall): Promise<Result> {
   if (id === undefined) {
     if (isRead(call.req)) return list(call, caller);
     if (call.req.method === "POST") return createRelease(call.store, caller, readCreateInput(await readObject(call.req)));
-    throw new MethodNotAllowed("GET, POST");
+    throw methodNotAllowed("GET, POST");
   }
   if (sub === undefined) return item(call, caller, id);
   if (sub === "diff") {
-    if (!isRead(call.req)) throw new MethodNotAllowed("GET");
+    if (!isRead(call.req)) throw methodNotAllowed("GET");
     return diff(call, caller, id);
   }
   if (isAction(sub)) return action(call, caller, id, sub);
