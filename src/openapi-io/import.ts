@@ -11,7 +11,9 @@ import { WaygateError } from "../core/errors.ts";
 import { findByIdOrName } from "../control/lookup.ts";
 import { createEntity, deleteEntity, patchEntity, publicView, type Result } from "../control/resources.ts";
 import { inScope, type TeamScope } from "../control/scope.ts";
+import { SERVICE_MANAGERS } from "../identity/access.ts";
 import type { Caller } from "../identity/caller.ts";
+import { canSee } from "../identity/principal.ts";
 import type { Store, StoreOps } from "../store/store.ts";
 import { allWhere } from "./all-of.ts";
 import { type ChangeLog, changeLog } from "./change-log.ts";
@@ -57,10 +59,16 @@ async function teamFor(ops: StoreOps, scope: TeamScope, ref: string | undefined)
   return team;
 }
 
-async function resolveTarget(ops: StoreOps, scope: TeamScope, options: ImportOptions): Promise<Target> {
+async function resolveTarget(ops: StoreOps, scope: TeamScope, options: ImportOptions, caller: Caller | undefined): Promise<Target> {
   const existing = await findByIdOrName(ops, "services", options.service);
   if (existing) {
-    if (!inScope(scope, existing.team_id)) throw new WaygateError("not_found", `services '${options.service}' not found`);
+    if (!inScope(scope, existing.team_id)) {
+      // A service of one of the caller's teams is theirs to see, just not to change; any other reads as missing.
+      if (caller && canSee(caller.principal, existing.team_id ?? null)) {
+        throw new WaygateError("forbidden", `importing into service '${existing.name}' needs one of ${SERVICE_MANAGERS.join(", ")} in its team`);
+      }
+      throw new WaygateError("not_found", `services '${options.service}' not found`);
+    }
     const ignored = (["team_id", "upstream_id", "target_url"] as const).filter((f) => options[f] !== undefined);
     const warnings = ignored.length > 0 ? [`${ignored.join(", ")} apply only when a service is created; the existing service keeps its own`] : [];
     return { service: existing, name: existing.name, team: null, upstream: null, warnings };
@@ -161,7 +169,7 @@ export async function importOpenApi(store: Store, scope: TeamScope, body: unknow
   }
   const operations = specOperations(spec.doc);
   const run = async (ops: StoreOps, log: ChangeLog): Promise<Result> => {
-    const target = await resolveTarget(ops, scope, options);
+    const target = await resolveTarget(ops, scope, options, caller);
     const mapping = mapOperations(target.name, operations, options.path_prefix ?? "");
     const existing = target.service ? await allWhere(ops, "routes", { service_id: target.service.id }) : [];
     const plan = await planRoutes(ops, target.service?.id ?? null, existing, mapping.routes, options.prune);

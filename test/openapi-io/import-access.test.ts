@@ -77,6 +77,14 @@ describe("/admin/openapi acts only on the caller's teams", () => {
   test("roles that may not change services cannot import; any team role may export its own services", async () => {
     const res = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "dev-pets", target_url: "http://x" }, developer);
     expect(res.status).toBe(403);
+    // With a role in beta that may not change services, beta's service is visible but not theirs to import into.
+    const viewer = await api.user("viewer");
+    await api.grant(viewer, teams.alpha as string, "service_admin");
+    await api.grant(viewer, teams.beta as string, "developer");
+    const viewerSession = await api.login("viewer");
+    const seen = await api.call("POST", "/admin/openapi/import", { spec: spec(), service: "beta-svc" }, viewerSession);
+    expect(seen.status).toBe(403);
+    expect((await api.call("GET", "/admin/routes?service_id=beta-svc")).body.total).toBe(0);
     expect((await api.call("GET", "/admin/services/dev-pets")).status).toBe(404);
     const exported = await api.call("GET", "/admin/openapi/export?service=alpha-pets", undefined, developer);
     expect(exported.status).toBe(200);
