@@ -401,6 +401,7 @@ export function rbacMatrixSuite(backend: string, fresh: () => Promise<FreshStore
         providers: "prov",
         virtual_models: "vm",
         policies: "pol",
+        prompt_apis: "prompt",
       };
       return `blue-${suffix[kind] ?? kind}`;
     }
