@@ -151,7 +151,8 @@ async function apply(store: Store, log: ChangeLog, target: Target, spec: LoadedS
   }
   for (const route of plan.delete) await write.remove("routes", route);
   if (policy?.action === "create") await write.create("policies", policy.document(service.id));
-  if (policy?.action === "update" && policy.existing) await write.patch("policies", policy.existing, { config: policy.document(service.id).config });
+  // Only the document is refreshed: the policy's other settings (unknown_operation) stay as its owners set them.
+  if (policy?.action === "update" && policy.existing) await write.patch("policies", policy.existing, { config: { spec: policy.document(service.id).config.spec } });
   return service;
 }
 

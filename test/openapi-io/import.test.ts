@@ -265,5 +265,14 @@ describe("updating a service from a changed description", () => {
     expect(again.body.policy).toEqual({ name: "orders3-openapi-validation", action: "unchanged" });
     const policy = await api.call("GET", "/admin/policies/orders3-openapi-validation");
     expect(policy.body).toMatchObject({ kind: "openapi_validation", scope: "service" });
+
+    // A changed document refreshes the policy's document and keeps its other settings.
+    expect((await api.call("PATCH", "/admin/policies/orders3-openapi-validation", { config: { unknown_operation: "allow" } })).status).toBe(200);
+    (orders.get as Record<string, unknown>).summary = "List orders";
+    const refreshed = await api.call("POST", "/admin/openapi/import", { spec, service: "orders3", validate_requests: true, path_prefix: "/o3" });
+    expect(refreshed.body.policy).toEqual({ name: "orders3-openapi-validation", action: "update" });
+    const after = await api.call("GET", "/admin/policies/orders3-openapi-validation");
+    expect(after.body.config.unknown_operation).toBe("allow");
+    expect(after.body.config.spec.paths["/orders"].get.summary).toBe("List orders");
   });
 });
