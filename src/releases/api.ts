@@ -1,7 +1,7 @@
 /**
  * /admin/releases — immutable releases of services (docs/lifecycle.md):
  *
- *   GET  /admin/releases[?service_id=&limit=]     newest first, without content
+ *   GET  /admin/releases[?service_id=&limit=&cursor=] newest first, without content
  *   POST /admin/releases {service_id, version, notes, publish?}
  *   GET  /admin/releases/:id                      with its frozen content
  *   GET  /admin/releases/:id/diff[?against=<id>|live]
@@ -13,14 +13,14 @@ import { WaygateError } from "../core/errors.ts";
 import type { AdminCall } from "../control/extensions.ts";
 import { readJson } from "../control/http.ts";
 import type { Result } from "../control/resources.ts";
-import { inScope } from "../control/scope.ts";
 import type { Caller } from "../identity/caller.ts";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../store/cursor.ts";
 import { createRelease, decideRelease, publishRelease, readCreateInput, rollbackTo, visibleRelease, visibleService } from "./actions.ts";
 import { readServiceContent } from "./content.ts";
 import { diffContents } from "./diff.ts";
 import { listReleases, summary } from "./records.ts";
 
-const MAX_LIST = 1000;
+const LIST_PARAMS = ["service_id", "limit", "cursor"];
 const ACTIONS = ["publish", "approve", "reject", "rollback"] as const;
 type Action = (typeof ACTIONS)[number];
 
@@ -51,24 +51,32 @@ async function readObject(req: Request): Promise<Record<string, unknown>> {
 }
 
 function parseLimit(raw: string | null): number {
-  if (raw === null) return 100;
+  if (raw === null) return DEFAULT_LIMIT;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIST) {
-    throw new WaygateError("validation_failed", "invalid query parameter", { details: [{ path: "limit", message: `an integer from 1 to ${MAX_LIST}` }] });
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+    throw new WaygateError("validation_failed", "invalid query parameter", { details: [{ path: "limit", message: `an integer from 1 to ${MAX_LIMIT}` }] });
   }
   return n;
 }
 
 async function list(call: AdminCall, caller: Caller): Promise<Result> {
-  for (const key of call.url.searchParams.keys()) {
-    if (key !== "service_id" && key !== "limit") throw new WaygateError("bad_request", `unknown query parameter '${key}'; allowed: service_id, limit`);
+  const params = call.url.searchParams;
+  for (const key of params.keys()) {
+    if (!LIST_PARAMS.includes(key)) throw new WaygateError("bad_request", `unknown query parameter '${key}'; allowed: ${LIST_PARAMS.join(", ")}`);
   }
-  const serviceRef = call.url.searchParams.get("service_id");
+  const serviceRef = params.get("service_id");
   const service = serviceRef !== null ? await visibleService(call.store, caller, serviceRef) : undefined;
-  const teams = call.scope.kind === "all" ? null : [...call.scope.teams];
-  const rows = await call.store.db.read((q) => listReleases(q, teams, service?.id, parseLimit(call.url.searchParams.get("limit"))), false);
-  const data = rows.filter((r) => inScope(call.scope, r.team_id)).map(summary);
-  return { status: 200, body: { data, total: data.length } };
+  const page = await call.store.db.read(
+    (q) =>
+      listReleases(q, {
+        teams: call.scope.kind === "all" ? null : [...call.scope.teams],
+        serviceId: service?.id,
+        limit: parseLimit(params.get("limit")),
+        cursor: params.get("cursor") ?? undefined,
+      }),
+    true,
+  );
+  return { status: 200, body: { data: page.data.map(summary), next: page.next, total: page.total } };
 }
 
 async function diff(call: AdminCall, caller: Caller, id: string): Promise<Result> {

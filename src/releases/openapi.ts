@@ -1,5 +1,6 @@
 /** /admin/releases and /admin/lifecycle in the admin OpenAPI document (./api.ts and ../lifecycle/api.ts serve them; docs/lifecycle.md). */
 import { LIFECYCLE_STATES } from "../config/entities.ts";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../store/cursor.ts";
 import { RELEASE_STATUSES } from "./records.ts";
 
 type JsonObject = Record<string, unknown>;
@@ -121,9 +122,13 @@ export function releasePaths(): JsonObject {
         summary: "Releases of the caller's teams, newest first, without their content",
         parameters: [
           { name: "service_id", in: "query", required: false, description: "Only this service's (id or name)", schema: str },
-          { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+          { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
+          { name: "cursor", in: "query", required: false, description: "The `next` value of the previous page", schema: str },
         ],
-        responses: { "200": ok({ type: "object", properties: { data: { type: "array", items: ReleaseSummary }, total: { type: "integer" } } }), ...errors(["400", "BadRequest"], ["404", "NotFound"]) },
+        responses: {
+          "200": ok({ type: "object", properties: { data: { type: "array", items: ReleaseSummary }, next: nullableStr, total: { type: "integer" } }, required: ["data", "next", "total"] }),
+          ...errors(["400", "BadRequest"], ["404", "NotFound"]),
+        },
       },
       post: {
         operationId: "createRelease",

@@ -5,6 +5,7 @@
  */
 import type { ServiceContent } from "../config/service-content.ts";
 import { textOrNull, text } from "../identity/records/page.ts";
+import { decodeCursor, encodeCursor } from "../store/cursor.ts";
 import type { Queryer, SqlRow } from "../store/sql/driver.ts";
 
 export const RELEASE_STATUSES = ["created", "pending", "rejected", "published", "superseded"] as const;
@@ -105,22 +106,38 @@ export async function publishedRelease(q: Queryer, serviceId: string): Promise<R
   return row ? toRelease(row) : null;
 }
 
-/** Releases in the given teams (null: every team), newest first, optionally of one service. */
-export async function listReleases(q: Queryer, teams: readonly string[] | null, serviceId: string | undefined, limit: number): Promise<Release[]> {
+export interface ReleaseQuery {
+  /** Only releases of these teams; null: every team's (and those without a team). */
+  teams: readonly string[] | null;
+  serviceId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** One page of releases, newest first, with the total matching the query. */
+export async function listReleases(q: Queryer, query: ReleaseQuery): Promise<{ data: Release[]; next: string | null; total: number }> {
   const conditions: string[] = [];
   const params: unknown[] = [];
-  if (teams !== null) {
-    if (teams.length === 0) return [];
-    conditions.push(`team_id IN (${teams.map(() => "?").join(", ")})`);
-    params.push(...teams);
+  if (query.teams !== null) {
+    if (query.teams.length === 0) return { data: [], next: null, total: 0 };
+    conditions.push(`team_id IN (${query.teams.map(() => "?").join(", ")})`);
+    params.push(...query.teams);
   }
-  if (serviceId !== undefined) {
+  if (query.serviceId !== undefined) {
     conditions.push("service_id = ?");
-    params.push(serviceId);
+    params.push(query.serviceId);
   }
-  const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
-  const rows = await q.all(`SELECT ${COLUMNS} FROM releases${where} ORDER BY seq DESC LIMIT ${limit}`, params);
-  return rows.map(toRelease);
+  const where = (extra: string[]) => (extra.length > 0 ? ` WHERE ${extra.join(" AND ")}` : "");
+  const pageConditions = query.cursor !== undefined ? [...conditions, "seq < ?"] : conditions;
+  const pageParams = query.cursor !== undefined ? [...params, decodeCursor(query.cursor)] : params;
+  const rows = await q.all(`SELECT seq, ${COLUMNS} FROM releases${where(pageConditions)} ORDER BY seq DESC LIMIT ${query.limit + 1}`, pageParams);
+  const [count] = await q.all(`SELECT count(*) AS n FROM releases${where(conditions)}`, params);
+  const last = rows[query.limit - 1];
+  return {
+    data: rows.slice(0, query.limit).map(toRelease),
+    next: rows.length > query.limit && last ? encodeCursor(Number(last.seq)) : null,
+    total: Number(count?.n ?? 0),
+  };
 }
 
 export interface StatusChange {

@@ -131,6 +131,14 @@ export function releaseSuite(backend: BackendName): void {
       expect(listed.status).toBe(200);
       expect(listed.body.data.map((r: { version: string; status: string }) => `${r.version}:${r.status}`)).toEqual(["2.0.0:published", "1.0.0:superseded"]);
       expect(listed.body.data[0].content).toBeUndefined();
+      expect(listed.body).toMatchObject({ next: null, total: 2 });
+      const first = await env.api("GET", "/admin/releases?service_id=served&limit=1");
+      expect(first.body.data.map((r: { version: string }) => r.version)).toEqual(["2.0.0"]);
+      expect(first.body.total).toBe(2);
+      const second = await env.api("GET", `/admin/releases?service_id=served&limit=1&cursor=${first.body.next}`);
+      expect(second.body).toMatchObject({ data: [{ version: "1.0.0" }], next: null });
+      expect((await env.api("GET", "/admin/releases?cursor=nonsense")).status).toBe(400);
+      expect((await env.api("GET", "/admin/releases?sort=asc")).status).toBe(400);
       const state = await env.api("GET", "/admin/lifecycle/served");
       expect(state.body.release).toMatchObject({ id: r2.body.id, version: "2.0.0" });
 
@@ -260,7 +268,7 @@ export function releaseSuite(backend: BackendName): void {
         expect(denied.status).toBe(status);
       }
       expect((await env.api("GET", `/admin/releases/${req.body.id}`, undefined, outsider)).status).toBe(404);
-      expect((await env.api("GET", "/admin/releases", undefined, outsider)).body.data).toEqual([]);
+      expect((await env.api("GET", "/admin/releases", undefined, outsider)).body).toEqual({ data: [], next: null, total: 0 });
       const listedByDev = await env.api("GET", "/admin/releases", undefined, dev);
       expect(listedByDev.body.data.map((r: { id: string }) => r.id)).toEqual([req.body.id]);
 
