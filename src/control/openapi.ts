@@ -32,6 +32,22 @@ type JsonObject = Record<string, unknown>;
 /** zod marks `startsWith` with a non-standard `format`; the pattern it also emits says the same thing. */
 const NON_STANDARD_FORMATS = new Set(["starts_with", "ends_with", "includes"]);
 
+/**
+ * Recursive schemas come out with `$defs` and root-relative `#/$defs/…`
+ * references, which point nowhere once the schema sits under
+ * components/schemas; they are re-anchored at the component itself.
+ */
+function anchorDefs(node: unknown, base: string): void {
+  if (Array.isArray(node)) {
+    for (const item of node) anchorDefs(item, base);
+    return;
+  }
+  if (typeof node !== "object" || node === null) return;
+  const o = node as JsonObject;
+  if (typeof o.$ref === "string" && o.$ref.startsWith("#/$defs/")) o.$ref = `${base}/$defs/${o.$ref.slice("#/$defs/".length)}`;
+  for (const value of Object.values(o)) anchorDefs(value, base);
+}
+
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
   const out = z.toJSONSchema(schema, {
     target: "draft-2020-12",
@@ -278,6 +294,7 @@ function componentSchemas(): JsonObject {
     schemas[name] = jsonSchema(entitySchema(kind), "output");
     schemas[`${name}Page`] = jsonSchema(pageSchema(kind), "output");
   }
+  for (const [name, schema] of Object.entries(schemas)) anchorDefs(schema, `#/components/schemas/${name}`);
   return schemas;
 }
 
