@@ -69,10 +69,12 @@ test("an application policy that refuses stops that application before the upstr
   expect((await call(keys.plain)).status).toBe(200);
 });
 
-test("without a key, key auth refuses before any attached policy", async () => {
+test("without a key, key auth refuses first; the route's policies still decorate the refusal (as CORS must)", async () => {
   const r = await call();
   expect(r.status).toBe(401);
-  expect(r.trail).toBeNull();
+  expect(r.reachedUpstream).toBe(false);
+  // The route's chain, not an application's: without a key no application is known.
+  expect(r.trail).toBe("g-limit, t-limit, r-cors");
 });
 
 test("turning an application policy off takes effect with the next snapshot", async () => {
