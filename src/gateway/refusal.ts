@@ -2,17 +2,19 @@
  * A request the gateway itself refuses (authentication, a policy, bad
  * input) answered in the format its caller expects: on a service of kind
  * `ai`, the error format of the endpoint that was called (Anthropic's on
- * /messages, OpenAI's elsewhere), so SDKs surface it as they would a
- * provider's; everywhere else Waygate's JSON error.
+ * /messages, OpenAI's on the other client APIs), so SDKs surface it as they
+ * would a provider's; everywhere else — prompt APIs included — Waygate's
+ * JSON error.
  */
 import { dialectForPath } from "../ai/dialects/index.ts";
+import { isAiEndpointPath } from "../ai/endpoint-paths.ts";
 import { type WaygateError, errorResponse } from "../core/errors.ts";
 import type { RequestContext } from "./context.ts";
 
 export function refusalResponse(ctx: RequestContext, err: WaygateError, headers?: Record<string, string> | Headers): Response {
   ctx.record.status = err.status;
   ctx.record.error_code = err.code;
-  if (ctx.route?.service.service.kind !== "ai") {
+  if (ctx.route?.service.service.kind !== "ai" || !isAiEndpointPath(ctx.path)) {
     return errorResponse(err, ctx.requestId, headers instanceof Headers ? Object.fromEntries(headers) : headers);
   }
   const details = err.details ?? [];

@@ -268,6 +268,10 @@ describe("access and records", () => {
   test("the service's authentication and subscription apply", async () => {
     const anonymous = await fx.call("/echo", { text: "x" }, { key: null });
     expect(anonymous.status).toBe(401);
+    // Waygate's own error format, as for every prompt API error, not the OpenAI format of the chat endpoints.
+    const refused = await jsonOf(anonymous);
+    expect(refused.error.request_id).toBe(anonymous.headers.get("x-request-id"));
+    expect(refused.error.type).toBeUndefined();
     const other = await fx.g.create("applications", { name: "unsubscribed" });
     const { key } = await fx.g.apiKey(other.id);
     await fx.g.synced();
