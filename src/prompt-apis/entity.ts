@@ -5,6 +5,7 @@
  * prompt API is written, so the gateway never serves one it cannot run.
  */
 import { z } from "zod";
+import { AI_ENDPOINT_ENDINGS, isAiEndpointPath } from "../ai/endpoint-paths.ts";
 import { type JsonSchemaDoc, schemaIssues } from "./json-schema.ts";
 import { parseTemplate } from "./template.ts";
 
@@ -15,16 +16,13 @@ const name = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must start with a letter or digit and contain only letters, digits, '.', '_' or '-'");
 const id = z.string().min(1).max(64);
 
-/** Path endings the AI service already answers (docs/ai-gateway.md); a prompt API there would hide them. */
-const RESERVED_ENDINGS = ["/chat/completions", "/messages", "/responses", "/embeddings", "/models"];
 
 export const PromptApiPath = z
   .string()
   .max(512)
   .regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be one or more '/segment' parts of letters, digits, '.', '_', '~' or '-', e.g. /sentiment")
-  .refine((p) => !RESERVED_ENDINGS.some((e) => p === e || p.endsWith(e)), {
-    message: `must not end with an AI endpoint of the service (${RESERVED_ENDINGS.join(", ")})`,
-  });
+  // The AI service already answers these endings (docs/ai-gateway.md); a prompt API there would hide them.
+  .refine((p) => !isAiEndpointPath(p), { message: `must not end with an AI endpoint of the service (${AI_ENDPOINT_ENDINGS.join(", ")})` });
 
 /** A JSON Schema document (2020-12); `$ref`s must resolve inside it. */
 export const JsonSchemaField = z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
