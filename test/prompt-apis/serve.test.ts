@@ -210,6 +210,16 @@ describe("structured output", () => {
     expect(record.ai?.attempts).toHaveLength(2);
   });
 
+  test("providers without JSON-schema output answer through their forced tool, read the same way", async () => {
+    for (const model of ["an/claude-sonnet-4-5", "chat-default"]) {
+      const api = await fx.publish({ name: `sentiment-${model.replace(/\W/g, "-")}`, model, output_schema: SENTIMENT_SCHEMA });
+      const res = await fx.call(api.path, { text: "fine" });
+      expect(res.status).toBe(200);
+      expect((await jsonOf(res)).output).toEqual({ sentiment: "positive", confidence: 0 });
+      expect(res.headers.get("x-waygate-provider")).toBe("an");
+    }
+  });
+
   test("a fenced JSON answer is read for its content", async () => {
     const res = await fx.call("/sentiment", { text: scripted('```json\n{"sentiment": "neutral", "confidence": 0.5}\n```') });
     expect(res.status).toBe(200);
@@ -298,5 +308,30 @@ describe("access and records", () => {
     const api = await fx.publish({ name: "soon", enabled: false });
     const res = await fx.call(api.path, { text: "x" });
     expect(res.status).toBe(404);
+  });
+});
+
+describe("the route's AI policies", () => {
+  test("a guardrail refuses a rendered prompt before any provider is called, and an answer that matches", async () => {
+    await fx.g.create("policies", {
+      name: "no-nightingale",
+      kind: "guardrail",
+      scope: "service",
+      service_id: fx.serviceId,
+      config: { keywords: ["project nightingale"], apply_to: ["request", "response"] },
+    });
+    await fx.g.synced();
+    const before = fx.mock.control.requests.length;
+    const res = await fx.call("/echo", { text: "tell me about Project Nightingale" });
+    expect(res.status).toBe(400);
+    const { error } = await jsonOf(res);
+    expect(error.code).toBe("guardrail_violation");
+    expect(error.request_id).toBe(res.headers.get("x-request-id"));
+    expect(fx.mock.control.requests.length).toBe(before);
+
+    const answer = await fx.call("/sentiment", { text: `x ${scripted("see project nightingale")}` });
+    expect(answer.status).toBe(400);
+    expect((await jsonOf(answer)).error.code).toBe("guardrail_violation");
+    expect(fx.mock.control.requests.length).toBe(before + 1);
   });
 });
