@@ -23,7 +23,9 @@ function ajv(): Ajv2020 {
   return shared;
 }
 
-const compiled = new Map<string, ValidateFunction>();
+const compiled = new Map<string, { schema: JsonSchemaDoc; validate: ValidateFunction }>();
+/** Every schema ever checked on a write is compiled; the oldest are forgotten past this many (they compile again if needed). */
+const MAX_COMPILED = 1000;
 
 /** Problems of a schema against the 2020-12 meta-schema, or that keep it from compiling (e.g. an unresolvable $ref). */
 export function schemaIssues(schema: JsonSchemaDoc): Array<{ path: string[]; message: string }> {
@@ -33,18 +35,24 @@ export function schemaIssues(schema: JsonSchemaDoc): Array<{ path: string[]; mes
     validator(schema);
     return [];
   } catch (err) {
+    ajv().removeSchema(schema);
     return [{ path: [], message: err instanceof Error ? err.message : String(err) }];
   }
 }
 
 function validator(schema: JsonSchemaDoc): ValidateFunction {
   const key = JSON.stringify(schema);
-  let v = compiled.get(key);
-  if (!v) {
-    v = ajv().compile(schema);
-    compiled.set(key, v);
+  const known = compiled.get(key);
+  if (known) return known.validate;
+  const validate = ajv().compile(schema);
+  if (compiled.size >= MAX_COMPILED) {
+    const [oldestKey, oldest] = compiled.entries().next().value as [string, { schema: JsonSchemaDoc }];
+    compiled.delete(oldestKey);
+    // Ajv keeps every compiled schema object too; the forgotten one goes from its cache as well.
+    ajv().removeSchema(oldest.schema);
   }
-  return v;
+  compiled.set(key, { schema, validate });
+  return validate;
 }
 
 /** The failing places of `data` under `schema`, as `prefix`-rooted paths (`body.text`); empty when valid. */
