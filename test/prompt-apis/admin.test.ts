@@ -206,6 +206,22 @@ describe("templates", () => {
     expect(events.at(-1)?.data.model).toBe("chat-default");
   });
 
+  test("try streams a streaming prompt API when asked, and refuses a body over the service's limit", async () => {
+    const res = await fetch(`${api.url}/admin/prompt-apis/red-translation/try?stream=true`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token["red-sa"]}`, "content-type": "application/json" },
+      body: JSON.stringify({ text: "Hallo", target_language: "English" }),
+    });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const events = parseEvents(await res.text());
+    expect(events.at(-1)?.event).toBe("done");
+    expect(events.at(-1)?.data.output).toEndWith("| Hallo");
+    await as("red-sa", "PATCH", "/admin/services/red-ai", { max_request_body_bytes: 100 });
+    const big = await as("red-sa", "POST", "/admin/prompt-apis/red-translation/try", { text: "x".repeat(200), target_language: "English" });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe("payload_too_large");
+  });
+
   test("unknown templates are 404; a developer may not instantiate; another team's service is not found", async () => {
     expect((await as("red-sa", "POST", "/admin/prompt-apis/templates/poetry/instantiate", { name: "p", service_id: "red-ai", model: "m" })).status).toBe(404);
     expect((await as("red-dev", "POST", "/admin/prompt-apis/templates/sentiment/instantiate", { name: "p", service_id: "red-ai", model: "m" })).status).toBe(403);

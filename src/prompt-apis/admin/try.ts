@@ -26,7 +26,6 @@ export async function tryPromptApi(services: PromptApiServices, api: PromptApi, 
   const snap = services.snapshot();
   const requestId = newRequestId();
   const path = url.pathname;
-  const body = new Uint8Array(await req.arrayBuffer());
   const record = emptyRecord(requestId, Date.now(), "POST", url.host, path, "");
   record.service_id = service.id;
   record.team_id = service.team_id ?? null;
@@ -47,7 +46,6 @@ export async function tryPromptApi(services: PromptApiServices, api: PromptApi, 
     applicationName: undefined,
     credentialId: undefined,
     policies: [],
-    body,
     dropHeaders: undefined,
     upstreamMs: 0,
     record,
