@@ -18,7 +18,13 @@ export class PromptApiIndex {
   constructor(apis: readonly PromptApi[]) {
     for (const api of apis) {
       if (!api.enabled) continue;
-      const compiled = compilePromptApi(api);
+      let compiled: CompiledPromptApi | undefined;
+      try {
+        compiled = compilePromptApi(api);
+      } catch (err) {
+        // A malformed document (a frozen release's, say) must not keep every other change from going live.
+        console.error(`[waygate] prompt API ${api.name} skipped: ${err instanceof Error ? err.message : String(err)}`);
+      }
       if (!compiled) continue;
       let paths = this.byService.get(api.service_id);
       if (!paths) this.byService.set(api.service_id, (paths = new Map()));
