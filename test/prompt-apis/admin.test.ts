@@ -4,6 +4,7 @@
  * instantiated by a team's service admin and answering through the gateway.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { validate } from "@readme/openapi-parser";
 import { PROMPT_TEMPLATES } from "../../src/prompt-apis/templates/index.ts";
 import { type IdentityServer, startIdentityAdmin } from "../control/identity-fixture.ts";
 import { type PromptFixture, jsonOf, parseEvents, startPromptFixture } from "./fixture.ts";
@@ -107,6 +108,20 @@ describe("OpenAPI operation", () => {
     expect(answer.required).toEqual(["output", "usage", "model"]);
     expect(answer.properties.output).toEqual(PROMPT.output_schema);
     expect(op.responses["200"].content["text/event-stream"]).toBeUndefined();
+  });
+
+  test("the documents pass the official OpenAPI 3.1 schema, streaming and key-authenticated ones too", async () => {
+    await as("red-sa", "POST", "/admin/prompt_apis", { ...PROMPT, name: "facts-stream", service_id: "red-ai", path: "/facts-stream", stream: "optional" });
+    await as("red-sa", "PATCH", "/admin/services/red-ai", { auth: { mode: "key_auth", locations: ["bearer", { header: "x-key" }, { query: "key" }] } });
+    const doc = (await as("red-dev", "GET", "/admin/prompt-apis/facts-stream/openapi")).body;
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearer", "header1", "query2"]);
+    expect(doc.paths["/red/facts-stream"].post.parameters[0].name).toBe("stream");
+    for (const d of [doc, (await as("red-dev", "GET", "/admin/prompt-apis/facts/openapi")).body]) {
+      const result = await validate(structuredClone(d));
+      expect(result.valid ? [] : result.errors).toEqual([]);
+    }
+    await as("red-sa", "PATCH", "/admin/services/red-ai", { auth: { mode: "none" } });
+    await as("red-sa", "DELETE", "/admin/prompt_apis/facts-stream");
   });
 
   test("another team's prompt API reads as missing", async () => {

@@ -57,8 +57,10 @@ export function promptApiOpenApi(api: PromptApi, service: Service, routes: reado
   if (api.stream !== "on") content["application/json"] = { schema: answer };
   if (api.stream !== "off") {
     content["text/event-stream"] = {
-      schema: { type: "string" },
-      description: "`event: delta` with `{text}` for each piece of the answer, then `event: done` with the answer object, or `event: error` with `{error}`",
+      schema: {
+        type: "string",
+        description: "`event: delta` with `{text}` for each piece of the answer, then `event: done` with the answer object, or `event: error` with `{error}`",
+      },
     };
   }
   const errors = (description: string) => ({ description, content: { "application/json": { schema: ERROR } } });
