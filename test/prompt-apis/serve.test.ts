@@ -71,6 +71,24 @@ describe("prompt APIs answer JSON", () => {
     expect((await jsonOf(res)).output).toEndWith("A=1 B=2 title=T");
   });
 
+  test("a conditional route of the model reads the variables as param.<name>", async () => {
+    await fx.g.create("virtual_models", {
+      name: "by-tier",
+      route: {
+        type: "conditional",
+        rules: [{ when: [{ field: "param.tier", op: "eq", value: "premium" }], then: { type: "target", provider: "an", model: "claude-sonnet-4-5" } }],
+        default: { type: "target", provider: "oa", model: "gpt-4o-mini" },
+      },
+    });
+    await fx.publish({
+      name: "tiered",
+      model: "by-tier",
+      input_schema: { type: "object", properties: { text: { type: "string" }, tier: { type: "string" } }, required: ["text"] },
+    });
+    expect((await fx.call("/tiered", { text: "x", tier: "premium" })).headers.get("x-waygate-provider")).toBe("an");
+    expect((await fx.call("/tiered", { text: "x" })).headers.get("x-waygate-provider")).toBe("oa");
+  });
+
   test("only POST is answered", async () => {
     const res = await fetch(`${fx.g.url}/ai/echo`, { headers: { authorization: `Bearer ${fx.appKey}` } });
     expect(res.status).toBe(405);
