@@ -17,7 +17,7 @@ const name = z
 const id = z.string().min(1).max(64);
 
 
-export const PromptApiPath = z
+const PromptApiPath = z
   .string()
   .max(512)
   .regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be one or more '/segment' parts of letters, digits, '.', '_', '~' or '-', e.g. /sentiment")
@@ -25,14 +25,14 @@ export const PromptApiPath = z
   .refine((p) => !isAiEndpointPath(p), { message: `must not end with an AI endpoint of the service (${AI_ENDPOINT_ENDINGS.join(", ")})` });
 
 /** A JSON Schema document (2020-12); `$ref`s must resolve inside it. */
-export const JsonSchemaField = z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
+const JsonSchemaField = z.record(z.string(), z.unknown()).superRefine((schema, ctx) => {
   for (const p of schemaIssues(schema)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
 });
 
 /** The variables are a JSON object, so the schema must describe one. */
 const InputSchemaField = JsonSchemaField.refine((s) => s.type === "object", { message: "must be a schema of an object (type: object)", path: ["type"] });
 
-export const PromptMessageSpec = z.strictObject({
+const PromptMessageSpec = z.strictObject({
   role: z.enum(["system", "user", "assistant"]),
   content: z
     .string()
@@ -44,7 +44,7 @@ export const PromptMessageSpec = z.strictObject({
     }),
 });
 
-export const PromptParametersSpec = z.strictObject({
+const PromptParametersSpec = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().min(0).max(1).optional(),
   max_tokens: z.number().int().min(1).max(1_000_000).optional(),
@@ -90,4 +90,3 @@ interface Meta {
 
 export type PromptApi = Omit<z.output<typeof PromptApiInput>, "input_schema" | "output_schema"> &
   Meta & { input_schema: JsonSchemaDoc; output_schema?: JsonSchemaDoc };
-export type PromptParameters = z.output<typeof PromptParametersSpec>;

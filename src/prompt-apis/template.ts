@@ -49,13 +49,6 @@ export function parseTemplate(source: string): ParsedTemplate {
   return { ok: true, parts };
 }
 
-/** Top-level variable names a template reads. */
-export function templateVariables(parts: readonly TemplatePart[]): string[] {
-  const out = new Set<string>();
-  for (const p of parts) if ("path" in p && p.path[0] !== undefined) out.add(p.path[0]);
-  return [...out];
-}
-
 export type Rendered = { ok: true; text: string } | { ok: false; missing: string[] };
 
 export function renderTemplate(parts: readonly TemplatePart[], variables: Record<string, unknown>): Rendered {

@@ -33,7 +33,7 @@ const USAGE: JsonObject = {
 };
 
 /** Where the prompt API answers: each literal prefix route of the service, plus the prompt API's path. */
-export function promptApiPaths(api: PromptApi, routes: readonly Route[]): string[] {
+function promptApiPaths(api: PromptApi, routes: readonly Route[]): string[] {
   const out = new Set<string>();
   for (const r of routes) {
     if (r.service_id !== api.service_id) continue;
