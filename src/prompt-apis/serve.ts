@@ -32,26 +32,20 @@ export interface PromptCallInput {
   bodyLimit: number;
 }
 
-type Fail = (status: number, code: ErrorCode, message: string, opts?: { details?: FieldIssue[]; retryAfter?: number }) => Response;
+type Fail = (status: number, code: ErrorCode, message: string, opts?: { details?: FieldIssue[]; retryAfter?: number; headers?: Record<string, string> }) => Response;
 
 export async function handlePromptApi(input: PromptCallInput): Promise<Response> {
   const { ctx, hooks, prompt } = input;
   const api = prompt.api;
-  const fail: Fail = (status, code, message, opts = {}) => {
+  const fail: Fail = (status, code, message, { headers, ...opts } = {}) => {
     ctx.record.status = status;
     ctx.record.error_code = code;
-    const res = errorResponse(new WaygateError(code, message, { status, ...opts }), ctx.requestId);
+    const res = errorResponse(new WaygateError(code, message, { status, ...opts }), ctx.requestId, headers);
     hooks.decorate(ctx, res.headers);
     hooks.finish(ctx);
     return res;
   };
-  if (ctx.method !== "POST") {
-    ctx.record.status = 405;
-    ctx.record.error_code = "method_not_allowed";
-    const res = errorResponse(new WaygateError("method_not_allowed", `prompt API ${api.name} answers POST only`), ctx.requestId, { allow: "POST" });
-    hooks.finish(ctx);
-    return res;
-  }
+  if (ctx.method !== "POST") return fail(405, "method_not_allowed", `prompt API ${api.name} answers POST only`, { headers: { allow: "POST" } });
   const stream = streamChoice(api.stream, ctx);
   if (stream === "refused") return fail(400, "bad_request", `prompt API ${api.name} does not stream; call it without stream=true`);
 
