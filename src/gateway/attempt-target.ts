@@ -12,7 +12,7 @@ import type { UpstreamRuntime } from "../upstream/upstream-runtime.ts";
 import { runAttempt } from "./attempt.ts";
 import { markReachable } from "./connect-check.ts";
 import type { RequestContext } from "./context.ts";
-import { forwardableHeaders } from "./headers.ts";
+import { stripHopByHop } from "./headers.ts";
 import type { ProxyHooks } from "./proxy.ts";
 import type { PreparedBody } from "./request-body.ts";
 import { relayBody } from "./response-body.ts";
@@ -107,7 +107,7 @@ export async function attemptTarget(a: AttemptInput): Promise<AttemptEnd> {
 
   const relay = (): Response | Promise<Response> => {
     ctx.record.status = upstreamRes.status;
-    const outHeaders = forwardableHeaders(upstreamRes.headers);
+    const outHeaders = stripHopByHop(upstreamRes.headers);
     outHeaders.set("x-request-id", ctx.requestId);
     a.hooks.decorate(ctx, outHeaders);
     const bodyStart = performance.now();

@@ -37,6 +37,17 @@ export function forwardableHeaders(headers: Headers, drop?: ReadonlySet<string>)
   return out;
 }
 
+/**
+ * Removes hop-by-hop headers from `headers` in place and returns it: for an
+ * upstream response the gateway owns, editing it beats copying every header.
+ */
+export function stripHopByHop(headers: Headers): Headers {
+  const listed = connectionListed(headers);
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  if (listed) for (const name of listed) headers.delete(name);
+  return headers;
+}
+
 export interface ForwardedInfo {
   clientIp: string;
   proto: "http" | "https";
