@@ -10,7 +10,7 @@ export const CALL_COLUMNS = [
   "status", "error_code", "gateway_ms", "upstream_ttfb_ms", "total_ms", "request_bytes", "response_bytes",
   "ai_endpoint", "ai_requested_model", "ai_virtual_model", "ai_provider", "ai_model", "ai_stream", "input_tokens",
   "output_tokens", "cached_tokens", "reasoning_tokens", "tokens_estimated", "cost_usd", "finish_reason", "ai_attempts",
-  "ai_prompt_api",
+  "ai_prompt_api", "release_id",
   "request_headers", "request_body", "response_headers", "response_body", "body_truncated",
 ] as const;
 
@@ -44,6 +44,7 @@ export function callValues(r: CallRecord): CallValue[] {
     r.application_id, r.credential_id, r.upstream_id, r.target, r.attempts, JSON.stringify(r.fallback_path),
     r.panic ? 1 : 0, r.status, r.error_code, r.gateway_ms, r.upstream_ttfb_ms, r.total_ms, r.request_bytes, r.response_bytes,
     ...aiValues(r.ai),
+    r.release_id,
     ...bodyValues(r.bodies),
   ];
 }
@@ -95,6 +96,7 @@ export function recordFromRow(row: Row): CallRecord {
     path: str(row.path),
     client_ip: str(row.client_ip),
     route_id: optStr(row.route_id),
+    release_id: optStr(row.release_id),
     service_id: optStr(row.service_id),
     team_id: optStr(row.team_id),
     application_id: optStr(row.application_id),

@@ -112,6 +112,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       ctx.matchedPath = m.match.matchedPath;
       ctx.record.route_id = route.route.id;
       ctx.record.service_id = route.service.service.id;
+      ctx.record.release_id = route.service.releaseId ?? null;
       ctx.record.team_id = route.service.service.team_id ?? null;
 
       let chain: readonly Policy[] = route.policies;

@@ -34,6 +34,8 @@ export interface CompileDeps {
   policyServices?: PolicyServices;
   /** Remote JWT key sets, kept across compilations; a fresh registry (no cached keys) when absent. */
   jwks?: JwksRegistry;
+  /** Service id → the id of the published release it is served from (see releases/overlay.ts). */
+  releaseIds?: ReadonlyMap<string, string>;
 }
 
 const MAX_FALLBACK_DEPTH = 4;
@@ -55,6 +57,7 @@ export function compileSnapshot(set: EntitySet, deps: CompileDeps): Snapshot {
   for (const s of set.services) {
     services.set(s.id, {
       service: s,
+      releaseId: deps.releaseIds?.get(s.id),
       upstream: s.upstream_id ? upstreams.get(s.upstream_id) : undefined,
       retryBudget: new RetryBudget(s.retry, deps.clock),
     });

@@ -79,10 +79,12 @@ export class SnapshotManager {
     const loaded = await this.store.loadAll();
     if (this.snap && loaded.revision === this.snap.revision) return;
     // Read after the entities: a release published in between moves the revision again, so the next reload settles it.
-    const set = applyReleases(loaded, await this.store.db.read(liveContents, true));
+    const releases = await this.store.db.read(liveContents, true);
+    const set = applyReleases(loaded, releases);
+    const releaseIds = new Map([...releases].map(([serviceId, r]) => [serviceId, r.releaseId] as const));
     let next: Snapshot;
     try {
-      next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency, policyServices: this.policyServices, jwks: this.jwks });
+      next = compileSnapshot(set, { registry: this.registry, clock: this.clock, secrets: this.secrets, latency: this.latency, policyServices: this.policyServices, jwks: this.jwks, releaseIds });
     } catch (err) {
       if (!this.snap) throw err;
       console.error(`[waygate] revision ${set.revision} failed to compile; still serving ${this.snap.revision}:`, err);

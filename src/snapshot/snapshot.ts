@@ -13,6 +13,8 @@ import type { UpstreamRuntime } from "../upstream/upstream-runtime.ts";
 
 export interface CompiledService {
   service: Service;
+  /** The published release this service is served from; undefined when it is served from its live configuration. */
+  releaseId: string | undefined;
   upstream: UpstreamRuntime | undefined;
   retryBudget: RetryBudget;
 }

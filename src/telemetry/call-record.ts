@@ -15,6 +15,8 @@ export interface CallRecord {
   path: string;
   client_ip: string;
   route_id: string | null;
+  /** The release of the service that served the call; null for a service served from its live configuration. */
+  release_id: string | null;
   service_id: string | null;
   team_id: string | null;
   application_id: string | null;
@@ -106,6 +108,7 @@ export function emptyRecord(requestId: string, ts: number, method: string, host:
     path,
     client_ip: clientIp,
     route_id: null,
+    release_id: null,
     service_id: null,
     team_id: null,
     application_id: null,

@@ -8,7 +8,8 @@ import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { ApiResponse } from "../control/fixture.ts";
 import { type IdentityServer, startIdentityAdmin } from "../control/identity-fixture.ts";
-import { TEST_SECRETS } from "../support/gateway.ts";
+import type { CallRecord } from "../../src/telemetry/call-record.ts";
+import { MemorySink, TEST_SECRETS } from "../support/gateway.ts";
 
 export interface Echo {
   url: string;
@@ -45,12 +46,15 @@ export interface LifecycleEnv {
   who(path: string): Promise<string>;
   /** Waits until the gateway serves the store's current revision. */
   synced(): Promise<void>;
+  /** Every call record so far. */
+  records(): Promise<CallRecord[]>;
   stop(): Promise<void>;
 }
 
 export async function startLifecycleEnv(existing?: Store): Promise<LifecycleEnv> {
   const store = existing ?? (await openStore("sqlite::memory:"));
-  const gw = await startGateway({ store, proxy: { hostname: "127.0.0.1", port: 0 }, admin: null, callLog: null, pollMs: 50, secrets: TEST_SECRETS });
+  const sink = new MemorySink();
+  const gw = await startGateway({ store, proxy: { hostname: "127.0.0.1", port: 0 }, admin: null, callLog: sink, pollMs: 50, secrets: TEST_SECRETS });
   const admin = startIdentityAdmin(store);
   const a = startEcho("a");
   const b = startEcho("b");
@@ -72,6 +76,10 @@ export async function startLifecycleEnv(existing?: Store): Promise<LifecycleEnv>
       await gw.snapshots.reload();
       const deadline = Date.now() + 2000;
       while (gw.snapshots.current.revision < target && Date.now() < deadline) await Bun.sleep(5);
+    },
+    async records() {
+      await gw.queue?.flush();
+      return sink.records;
     },
     async stop() {
       await gw.stop();

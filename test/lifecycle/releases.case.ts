@@ -125,6 +125,9 @@ export function releaseSuite(backend: BackendName): void {
       expect(r2.body).toMatchObject({ status: "published", previous_id: r1.body.id });
       expect(await edition("/served-two/x")).toBe("b:two");
       expect(await edition("/served/x")).toBe("route_not_found:-");
+      // Each call names the release that served it.
+      const served = (await env.records()).filter((r) => r.path.startsWith("/served"));
+      expect(served.filter((r) => r.status === 200).map((r) => r.release_id)).toEqual([r1.body.id, r1.body.id, r2.body.id]);
       expect((await env.api("GET", `/admin/releases/${r1.body.id}`)).body.status).toBe("superseded");
 
       const listed = await env.api("GET", "/admin/releases?service_id=served");

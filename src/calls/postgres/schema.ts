@@ -24,12 +24,12 @@ const COLUMN_TYPES: Readonly<Record<CallColumn, string>> = {
   ai_endpoint: "text", ai_requested_model: "text", ai_virtual_model: "text", ai_provider: "text", ai_model: "text",
   ai_stream: "smallint", input_tokens: "integer", output_tokens: "integer", cached_tokens: "integer",
   reasoning_tokens: "integer", tokens_estimated: "smallint", cost_usd: "double precision", finish_reason: "text",
-  ai_attempts: "text", ai_prompt_api: "text", request_headers: "text", request_body: "text", response_headers: "text", response_body: "text",
+  ai_attempts: "text", ai_prompt_api: "text", release_id: "text", request_headers: "text", request_body: "text", response_headers: "text", response_body: "text",
   body_truncated: "smallint",
 };
 
 /** Columns added after the table's first release. */
-const ADDED_COLUMNS: readonly CallColumn[] = ["ai_prompt_api"];
+const ADDED_COLUMNS: readonly CallColumn[] = ["ai_prompt_api", "release_id"];
 
 /** Same shape as the SQLite indexes: each filter, then (ts, request_id) for list order. */
 const INDEXES: ReadonlyArray<[string, string, string?]> = [

@@ -11,7 +11,7 @@ const COLUMN_TYPES: Readonly<Record<(typeof CALL_COLUMNS)[number], string>> = {
   request_bytes: "INTEGER NOT NULL", response_bytes: "INTEGER NOT NULL", ai_endpoint: "TEXT", ai_requested_model: "TEXT",
   ai_virtual_model: "TEXT", ai_provider: "TEXT", ai_model: "TEXT", ai_stream: "INTEGER", input_tokens: "INTEGER",
   output_tokens: "INTEGER", cached_tokens: "INTEGER", reasoning_tokens: "INTEGER", tokens_estimated: "INTEGER",
-  cost_usd: "REAL", finish_reason: "TEXT", ai_attempts: "TEXT", ai_prompt_api: "TEXT", request_headers: "TEXT", request_body: "TEXT",
+  cost_usd: "REAL", finish_reason: "TEXT", ai_attempts: "TEXT", ai_prompt_api: "TEXT", release_id: "TEXT", request_headers: "TEXT", request_body: "TEXT",
   response_headers: "TEXT", response_body: "TEXT", body_truncated: "INTEGER",
 };
 
