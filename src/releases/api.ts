@@ -5,6 +5,7 @@
  *   POST /admin/releases {service_id, version, notes, publish?}
  *   GET  /admin/releases/:id                      with its frozen content
  *   GET  /admin/releases/:id/diff[?against=<id>|live]
+ *   GET  /admin/releases/:id/openapi              the release's OpenAPI document
  *   POST /admin/releases/:id/publish | approve | reject {reason} | rollback {notes}
  *
  * Releases are never edited or deleted: PUT, PATCH and DELETE answer 405.
@@ -16,6 +17,7 @@ import type { Result } from "../control/resources.ts";
 import type { Caller } from "../identity/caller.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../store/cursor.ts";
 import { createRelease, decideRelease, publishRelease, readCreateInput, rollbackTo, visibleRelease, visibleService } from "./actions.ts";
+import { serviceOpenApi, withServer } from "../openapi-io/export.ts";
 import { readServiceContent } from "./content.ts";
 import { diffContents } from "./diff.ts";
 import { listReleases, summary } from "./records.ts";
@@ -129,6 +131,11 @@ export async function releasesRoute(call: AdminCall): Promise<Result> {
   if (sub === "diff") {
     if (!isRead(call.req)) throw methodNotAllowed("GET");
     return diff(call, caller, id);
+  }
+  if (sub === "openapi") {
+    if (!isRead(call.req)) throw methodNotAllowed("GET");
+    const release = await call.store.db.read((q) => visibleRelease(q, caller, id), false);
+    return { status: 200, body: withServer(serviceOpenApi(release.content), call.services.publicUrl ?? process.env.WAYGATE_PUBLIC_URL) };
   }
   if (isAction(sub)) return action(call, caller, id, sub);
   throw new WaygateError("not_found", `no admin endpoint at ${call.url.pathname}`);

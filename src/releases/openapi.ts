@@ -163,6 +163,15 @@ export function releasePaths(): JsonObject {
         responses: { "200": ok(Diff), ...errors(["400", "BadRequest"], ["404", "NotFound"]) },
       },
     },
+    "/admin/releases/{id}/openapi": {
+      get: {
+        operationId: "releaseOpenApi",
+        tags: ["releases"],
+        summary: "The release's OpenAPI 3.1 document, generated from its frozen routes, policies and prompt APIs (docs/openapi.md)",
+        parameters: [idParam],
+        responses: { "200": ok({ type: "object" }), ...errors(["404", "NotFound"]) },
+      },
+    },
     "/admin/releases/{id}/publish": action("publish", "Publish (team release_approval auto) or request approval (manual: pending)"),
     "/admin/releases/{id}/approve": action("approve", "Approve a pending release: it is published (not by its requester)", { type: "object", properties: { reason: str } }),
     "/admin/releases/{id}/reject": action("reject", "Reject a pending release, with a reason", { type: "object", properties: { reason: str }, required: ["reason"] }),

@@ -125,6 +125,12 @@ export function releaseSuite(backend: BackendName): void {
       expect(r2.body).toMatchObject({ status: "published", previous_id: r1.body.id });
       expect(await edition("/served-two/x")).toBe("b:two");
       expect(await edition("/served/x")).toBe("route_not_found:-");
+      // Each release exports its own OpenAPI document, from its frozen routes.
+      const paths = async (id: string) => Object.keys(((await env.api("GET", `/admin/releases/${id}/openapi`)).body as { paths: object }).paths);
+      expect((await paths(r1.body.id)).some((p) => p.startsWith("/served") && !p.startsWith("/served-two"))).toBe(true);
+      expect((await paths(r1.body.id)).some((p) => p.startsWith("/served-two"))).toBe(false);
+      expect((await paths(r2.body.id)).some((p) => p.startsWith("/served-two"))).toBe(true);
+      expect((await env.api("POST", `/admin/releases/${r1.body.id}/openapi`)).status).toBe(405);
       // Each call names the release that served it.
       const served = (await env.records()).filter((r) => r.path.startsWith("/served"));
       expect(served.filter((r) => r.status === 200).map((r) => r.release_id)).toEqual([r1.body.id, r1.body.id, r2.body.id]);
