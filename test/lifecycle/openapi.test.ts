@@ -12,6 +12,7 @@ test("every release and lifecycle endpoint is documented, with responses the doc
     "GET /admin/releases",
     "GET /admin/releases/{id}",
     "GET /admin/releases/{id}/diff",
+    "GET /admin/releases/{id}/openapi",
     "POST /admin/lifecycle/{service}",
     "POST /admin/releases",
     "POST /admin/releases/{id}/approve",
