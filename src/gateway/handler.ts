@@ -9,7 +9,7 @@ import { newRequestId } from "../core/ids.ts";
 import type { Policy } from "../policies/policy.ts";
 import type { CompiledRoute, Snapshot } from "../snapshot/snapshot.ts";
 import { type CallRecord, emptyRecord } from "../telemetry/call-record.ts";
-import { RequestTrace, bindTrace } from "../telemetry/tracing/request-trace.ts";
+import { RequestTrace } from "../telemetry/tracing/request-trace.ts";
 import type { RequestContext } from "./context.ts";
 import { refusalResponse } from "./refusal.ts";
 import { acceptRequestId } from "./headers.ts";
@@ -132,10 +132,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
         }
       }
       ctx.policies = chain;
-      if (route.service.service.kind === "ai") {
-        bindTrace(req.signal, trace);
-        return await handleAi(ctx, route, snap.ai, hooks);
-      }
+      if (route.service.service.kind === "ai") return await handleAi(ctx, route, snap.ai, hooks);
       return await proxyRequest(ctx, route, hooks);
     } catch (err) {
       console.error(`[waygate] request ${requestId} failed unexpectedly:`, err);

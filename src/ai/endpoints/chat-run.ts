@@ -65,7 +65,7 @@ export async function runChat(input: ChatRunInput): Promise<ChatRun> {
   });
   if (plan.length === 0) return fail(400, "model_not_found", `no route of ${requested} applies to this request`, "model");
 
-  const result = await executeChat(plan, request, ai.executeDeps, (p) => p.provider.timeouts, ctx.req.signal);
+  const result = await executeChat(plan, request, ai.executeDeps, (p) => p.provider.timeouts, ctx.req.signal, ctx.trace);
   fields.attempts.push(...result.attempts);
   ctx.record.attempts = fields.attempts.length;
   if (!result.ok) {

@@ -50,7 +50,7 @@ export async function handleEmbeddings(
     const req: EmbeddingsRequest = { ...request, model: leaf.node.model };
     const embeddingsRequest = adapter.embeddingsRequest.bind(adapter);
     const embeddingsResponse = adapter.embeddingsResponse.bind(adapter);
-    const answer = await sendHttp(provider, target, () => embeddingsRequest(req, provider.endpoint(req.model), provider.credential(target)), timeouts, ctx.req.signal);
+    const answer = await sendHttp(provider, target, () => embeddingsRequest(req, provider.endpoint(req.model), provider.credential(target)), timeouts, ctx.req.signal, ctx.trace);
     if (!answer.ok) return answer;
     return readJsonAnswer(provider, target, answer, (body) => embeddingsResponse(body, req));
   });

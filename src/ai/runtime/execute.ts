@@ -5,6 +5,7 @@
  * on. The same unified request is re-translated for every provider tried,
  * so a backup answers the whole conversation, not a fragment of it.
  */
+import type { RequestTrace } from "../../telemetry/tracing/request-trace.ts";
 import type { TimeoutsConfig } from "../../config/entities.ts";
 import type { TargetRuntime } from "../../upstream/target.ts";
 import type { ChatRequest, ChatResponse, ProviderError, ProviderErrorKind } from "../types.ts";
@@ -51,10 +52,11 @@ export function executeChat(
   deps: ExecuteDeps,
   timeouts: (p: ProviderRuntime) => TimeoutsConfig,
   signal: AbortSignal,
+  trace?: RequestTrace,
 ): Promise<ExecuteResult<ChatOutcome>> {
   return executePlan<ChatOutcome>(plan, deps, timeouts, signal, async (provider, target, leaf, t) => {
     const req: ChatRequest = { ...withTargetParams(request, leaf.node.params), model: leaf.node.model };
-    const r = await sendChat({ provider, target, request: req, timeouts: t, signal });
+    const r = await sendChat({ provider, target, request: req, timeouts: t, signal, trace });
     if (!r.ok) return r;
     return { ok: true, ttfbMs: r.ttfbMs, value: "stream" in r ? { stream: r.stream, request: req } : { response: r.response, request: req } };
   });

@@ -8,7 +8,7 @@
 import type { TimeoutsConfig } from "../../config/entities.ts";
 import { runAttempt } from "../../gateway/attempt.ts";
 import { markReachable } from "../../gateway/connect-check.ts";
-import { endAttemptSpan, spanOutcome, traceOf } from "../../telemetry/tracing/request-trace.ts";
+import { type RequestTrace, endAttemptSpan, spanOutcome } from "../../telemetry/tracing/request-trace.ts";
 import type { TargetRuntime } from "../../upstream/target.ts";
 import type { HttpRequest } from "../provider.ts";
 import type { ProviderError } from "../types.ts";
@@ -27,6 +27,8 @@ export async function sendHttp(
   build: () => Promise<HttpRequest>,
   timeouts: TimeoutsConfig,
   signal: AbortSignal,
+  /** The request's trace: each attempt becomes a span of it, and the provider gets its traceparent. */
+  trace?: RequestTrace,
 ): Promise<HttpAnswer> {
   let http: HttpRequest;
   try {
@@ -40,7 +42,7 @@ export async function sendHttp(
   const origin = url.origin;
   const headers = new Headers(http.headers);
   // The URL stays out of the span: some providers carry the key in its query.
-  const span = traceOf(signal)?.beginAttempt(`${http.method} ${provider.name}`, headers, { "gen_ai.system": provider.name, "server.address": url.hostname });
+  const span = trace?.beginAttempt(`${http.method} ${provider.name}`, headers, { "gen_ai.system": provider.name, "server.address": url.hostname });
   const res = await runAttempt({ url: http.url, origin, method: http.method, headers, body: http.body ?? null, timeouts, signal });
   endAttemptSpan(span, res.ok ? { kind: "response", status: res.response.status } : spanOutcome(res.outcome));
   if (!res.ok) {

@@ -5,6 +5,7 @@
  * the result. A stream counts as "started" only once its first content event
  * has arrived: until then a failure can still fall back invisibly.
  */
+import type { RequestTrace } from "../../telemetry/tracing/request-trace.ts";
 import type { TimeoutsConfig } from "../../config/entities.ts";
 import type { TargetRuntime } from "../../upstream/target.ts";
 import type { AttemptOutcome } from "../../upstream/types.ts";
@@ -40,6 +41,7 @@ export interface SendInput {
   request: ChatRequest;
   timeouts: TimeoutsConfig;
   signal: AbortSignal;
+  trace?: RequestTrace | undefined;
 }
 
 export async function sendChat(input: SendInput): Promise<SendResult> {
@@ -50,6 +52,7 @@ export async function sendChat(input: SendInput): Promise<SendResult> {
     () => provider.adapter.chatRequest(request, provider.endpoint(request.model), provider.credential(target)),
     input.timeouts,
     input.signal,
+    input.trace,
   );
   if (!answer.ok) return answer;
   if (!request.stream) {

@@ -71,21 +71,6 @@ export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/**
- * The AI attempt path receives the request's abort signal but not its
- * context; the trace rides along keyed by that signal, which lives exactly
- * as long as the request.
- */
-const bySignal = new WeakMap<AbortSignal, RequestTrace>();
-
-export function bindTrace(signal: AbortSignal, trace: RequestTrace): void {
-  bySignal.set(signal, trace);
-}
-
-export function traceOf(signal: AbortSignal): RequestTrace | undefined {
-  return bySignal.get(signal);
-}
-
 /** How an attempt ended, as the span records it. */
 export type AttemptEndKind =
   | { kind: "response"; status: number }
