@@ -14,7 +14,7 @@ import { readJson } from "../control/http.ts";
 import { findByIdOrName } from "../control/lookup.ts";
 import type { Result } from "../control/resources.ts";
 import { serviceOpenApi, withServer } from "../openapi-io/export.ts";
-import { liveServiceContent } from "../openapi-io/live-content.ts";
+import { readServiceContent } from "../store/service-content.ts";
 import { catalogServices, docsOf, entryOf, isListed, teamsById, visibleIn } from "./entry.ts";
 import { checkParams, pageOf } from "./page.ts";
 import { releasedVersions } from "./releases.ts";
@@ -54,7 +54,7 @@ async function detail(call: AdminCall, ref: string): Promise<Result> {
   const service = await findService(call, ref);
   const [teams, content, releases, applications] = await Promise.all([
     teamsById(call.store),
-    liveServiceContent(call.store, service),
+    readServiceContent(call.store, service),
     releasedVersions(call.store, service.id),
     scopeApplications(call.store, call.scope),
   ]);

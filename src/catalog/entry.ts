@@ -9,7 +9,7 @@ import type { Service, Team } from "../config/entities.ts";
 import type { TeamScope } from "../control/scope.ts";
 import { catalogVisibleTo } from "../identity/access.ts";
 import type { StoreOps } from "../store/store.ts";
-import { allWhere } from "../openapi-io/all-of.ts";
+import { allWhere } from "../store/all-where.ts";
 
 const LISTED_LIFECYCLES = new Set(["published", "deprecated"]);
 

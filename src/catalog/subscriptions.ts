@@ -6,7 +6,7 @@
 import type { Application, Service, Subscription } from "../config/entities.ts";
 import type { TeamScope } from "../control/scope.ts";
 import type { StoreOps } from "../store/store.ts";
-import { allWhere } from "../openapi-io/all-of.ts";
+import { allWhere } from "../store/all-where.ts";
 
 export interface CatalogSubscription {
   id: string;

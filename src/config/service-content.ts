@@ -4,7 +4,7 @@
  * is generated from one; the catalog shows one. Kept as plain validated
  * documents so a frozen copy means exactly what the live entities meant.
  */
-import type { PolicyEntity, Route, Service, Upstream } from "./entities.ts";
+import type { PolicyEntity, PromptApi, Route, Service, Upstream } from "./entities.ts";
 
 export interface ServiceContent {
   service: Service;
@@ -13,6 +13,6 @@ export interface ServiceContent {
   upstream: Upstream | null;
   /** Policies attached to the service or to one of its routes. */
   policies: PolicyEntity[];
-  /** Prompt APIs published under the service (AI services), as stored documents. */
-  prompt_apis: Array<Record<string, unknown>>;
+  /** Prompt APIs published under the service (AI services). */
+  prompt_apis: PromptApi[];
 }

@@ -13,7 +13,7 @@ import type { Result } from "../control/resources.ts";
 import { inScope } from "../control/scope.ts";
 import { serviceOpenApi, withServer } from "./export.ts";
 import { importOpenApi } from "./import.ts";
-import { liveServiceContent } from "./live-content.ts";
+import { readServiceContent } from "../store/service-content.ts";
 
 function onlyMethod(call: AdminCall, allowed: "GET" | "POST"): Response | undefined {
   const method = call.req.method === "HEAD" ? "GET" : call.req.method;
@@ -31,7 +31,7 @@ async function exportRoute(call: AdminCall): Promise<Result> {
   }
   const service = await findByIdOrName(call.store, "services", ref);
   if (!service || !inScope(call.scope, service.team_id)) throw new WaygateError("not_found", `services '${ref}' not found`);
-  const doc = serviceOpenApi(await liveServiceContent(call.store, service));
+  const doc = serviceOpenApi(await readServiceContent(call.store, service));
   return { status: 200, body: withServer(doc, call.services.publicUrl ?? process.env.WAYGATE_PUBLIC_URL) };
 }
 

@@ -110,8 +110,8 @@ function routeOperations(content: ServiceContent, descriptions: Descriptions, us
   }
 }
 
-/** A stored prompt API document; releases freeze them as plain documents, so the shape is checked before use. */
-function isPromptApi(doc: Record<string, unknown>): doc is Record<string, unknown> & PromptApi {
+/** Releases freeze prompt APIs as the documents they were, read back from JSON: the shape is checked before use. */
+function isPromptApi(doc: PromptApi): boolean {
   return typeof doc.name === "string" && typeof doc.path === "string" && isObject(doc.input_schema);
 }
 

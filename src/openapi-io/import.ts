@@ -15,7 +15,7 @@ import { SERVICE_MANAGERS } from "../identity/access.ts";
 import type { Caller } from "../identity/caller.ts";
 import { canSee } from "../identity/principal.ts";
 import type { Store, StoreOps } from "../store/store.ts";
-import { allWhere } from "./all-of.ts";
+import { allWhere } from "../store/all-where.ts";
 import { type ChangeLog, changeLog } from "./change-log.ts";
 import { type ImportOptions, readImportOptions } from "./import-options.ts";
 import { planRoutes, planView, type RoutePlan } from "./import-plan.ts";

@@ -24,7 +24,7 @@ import { canSee, hasRole } from "../identity/principal.ts";
 import type { TeamRole } from "../identity/roles.ts";
 import type { Queryer } from "../store/sql/driver.ts";
 import type { Store, StoreOps } from "../store/store.ts";
-import { readServiceContent } from "./content.ts";
+import { readServiceContent } from "../store/service-content.ts";
 import { findRelease, insertRelease, publishedRelease, type Release, type ReleaseStatus, serviceReleases, setStatus, type StatusChange, summary } from "./records.ts";
 
 const MAX_NOTES = 20_000;

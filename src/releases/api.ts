@@ -18,7 +18,7 @@ import type { Caller } from "../identity/caller.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../store/cursor.ts";
 import { createRelease, decideRelease, publishRelease, readCreateInput, rollbackTo, visibleRelease, visibleService } from "./actions.ts";
 import { serviceOpenApi, withServer } from "../openapi-io/export.ts";
-import { readServiceContent } from "./content.ts";
+import { readServiceContent } from "../store/service-content.ts";
 import { diffContents } from "./diff.ts";
 import { listReleases, summary } from "./records.ts";
 

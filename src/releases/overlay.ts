@@ -74,13 +74,8 @@ export function applyReleases(set: EntitySet, releases: LiveReleases): EntitySet
     ...set.policies.filter((p) => !(p.scope === "service" && p.service_id !== undefined && released.has(p.service_id)) && !(p.scope === "route" && p.route_id !== undefined && liveRouteIds.has(p.route_id))),
     ...[...released.values()].flatMap((r) => r.content.policies),
   ];
-  const out: EntitySet = { ...set, services, routes, policies, upstreams: [...upstreams.values()] };
-  const promptApis = (set as unknown as Record<string, unknown>).prompt_apis;
-  if (Array.isArray(promptApis)) {
-    const frozen = [...released.values()].flatMap((r) => r.content.prompt_apis);
-    const kept = (promptApis as Array<Record<string, unknown>>).filter((p) => !(typeof p.service_id === "string" && released.has(p.service_id)));
-    (out as unknown as Record<string, unknown>).prompt_apis = [...kept, ...frozen];
-  }
+  const promptApis = [...set.prompt_apis.filter((p) => !released.has(p.service_id)), ...[...released.values()].flatMap((r) => r.content.prompt_apis)];
+  const out: EntitySet = { ...set, services, routes, policies, prompt_apis: promptApis, upstreams: [...upstreams.values()] };
   return out;
 }
 

@@ -99,7 +99,7 @@ test("a release of a deleted service is ignored; an upstream deleted since the r
 test("prompt APIs of a released service are the release's", () => {
   // Prompt API documents as the store keeps them; the overlay looks only at their service.
   const set = { ...liveSet(), prompt_apis: [{ id: "pa-live", name: "live", service_id: "s1" }, { id: "pa-other", name: "other", service_id: "s2" }] } as unknown as EntitySet;
-  const frozen = { ...content("http://10.0.0.1"), prompt_apis: [{ id: "pa-frozen", name: "frozen", service_id: "s1" }] };
+  const frozen = { ...content("http://10.0.0.1"), prompt_apis: [{ id: "pa-frozen", name: "frozen", service_id: "s1" }] } as unknown as ServiceContent;
   const out = applyReleases(set, new Map([["s1", { releaseId: "rel1", content: frozen }]])) as EntitySet & { prompt_apis: Array<{ id: string }> };
   expect(out.prompt_apis.map((p) => p.id).sort()).toEqual(["pa-frozen", "pa-other"]);
 });

@@ -16,7 +16,7 @@ import type { PolicyBuildContext, PolicyKind } from "../kind.ts";
 import type { AiConsumption, Policy, PolicyVerdict } from "../policy.ts";
 import { calendarWindow, counterTtlMs, isoSeconds, secondsLeft, wallClock } from "../quota/calendar.ts";
 import { mayConsume } from "../quota/consuming.ts";
-import { refusalResponse } from "../quota/refusal.ts";
+import { refusalResponse } from "../../gateway/refusal.ts";
 import { quotaSubject } from "../quota/subject.ts";
 import { TokenLimitConfig, countedTokens } from "./config.ts";
 import { type TokenQuotaView, setTokenQuotaHeaders } from "./headers.ts";

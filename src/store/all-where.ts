@@ -1,6 +1,6 @@
 /** Every entity of a kind matching a filter, across pages. */
 import type { EntityMap, Kind } from "../config/entities.ts";
-import type { StoreOps } from "../store/store.ts";
+import type { StoreOps } from "./store.ts";
 
 export async function allWhere<K extends Kind>(ops: StoreOps, kind: K, where: Record<string, string>): Promise<Array<EntityMap[K]>> {
   const out: Array<EntityMap[K]> = [];
