@@ -48,10 +48,9 @@ function isPreflight(ctx: RequestContext): boolean {
   return ctx.method === "OPTIONS" && ctx.req.headers.has("origin") && ctx.req.headers.has("access-control-request-method");
 }
 
-/** Waygate's JSON error, or on AI services the client dialect's (see gateway/refusal.ts). */
+/** The pipeline renders a refusal in the caller's format (gateway/refusal.ts); one with headers of its own (Allow) is rendered here. */
 function refuse(ctx: RequestContext, err: WaygateError, headers?: Record<string, string>): PolicyVerdict {
-  if (!headers && !isAi(ctx)) return err;
-  return refusalResponse(ctx, err, headers);
+  return headers ? refusalResponse(ctx, err, headers) : err;
 }
 
 function buildValidation(config: OpenapiValidationConfig): Policy {
