@@ -13,8 +13,9 @@ import { type AttemptEnd, attemptTarget } from "./attempt-target.ts";
 import type { RequestContext } from "./context.ts";
 import { addForwardedHeaders, forwardableHeaders } from "./headers.ts";
 import { prepareBody } from "./request-body.ts";
-import { endAttemptSpan, spanOutcome, spanUrl } from "../telemetry/tracing/request-trace.ts";
+import { endAttemptSpan, spanOutcome } from "../telemetry/tracing/request-trace.ts";
 import { upstreamPath } from "./upstream-path.ts";
+import { targetParts } from "./target-url.ts";
 
 export interface ProxyHooks {
   /** Called exactly once, when the response (including its body) has ended. */
@@ -81,7 +82,7 @@ export async function proxyRequest(ctx: RequestContext, route: CompiledRoute, ho
       ctx.record.target = sel.target.url;
       if (sel.panic) ctx.record.panic = true;
 
-      const span = ctx.trace?.beginAttempt(`${ctx.method} ${upstream.upstream.name}`, headers, { "url.full": spanUrl(sel.target.url), "waygate.upstream_id": upstream.id });
+      const span = ctx.trace?.beginAttempt(`${ctx.method} ${upstream.upstream.name}`, headers, { "url.full": targetParts(sel.target.url).spanUrl, "waygate.upstream_id": upstream.id });
       const end: AttemptEnd = await attemptTarget({ ...base, upstream, target: sel.target });
       endAttemptSpan(span, end.kind === "response" || end.kind === "failed" ? spanOutcome(end.outcome) : end);
       if (end.kind === "cancelled") return fail(ctx, hooks, { error: closed() });
