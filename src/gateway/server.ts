@@ -20,7 +20,8 @@ import { SnapshotManager } from "../snapshot/manager.ts";
 import type { Store } from "../store/store.ts";
 import { LogQueue, type CallLogSink } from "../telemetry/log-queue.ts";
 import { Metrics } from "../telemetry/metrics.ts";
-import { registerRuntimeGauges } from "../telemetry/runtime-gauges.ts";
+import { EventLoopLag } from "../telemetry/event-loop-lag.ts";
+import { registerEventLoopMetrics, registerRuntimeGauges } from "../telemetry/runtime-gauges.ts";
 import type { TargetHealthView } from "../upstream/types.ts";
 import type { CallRecord } from "../telemetry/call-record.ts";
 import type { RequestTrace } from "../telemetry/tracing/request-trace.ts";
@@ -79,6 +80,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     return [...snap.upstreams.values(), ...[...snap.ai.providers.values()].map((p) => p.pool)].flatMap((u) => u.health());
   };
   registerRuntimeGauges(metrics, { snapshots, queue, health });
+  const loopLag = new EventLoopLag();
+  registerEventLoopMetrics(metrics, loopLag);
+  loopLag.start();
 
   const record = (r: CallRecord, trace?: RequestTrace): void => {
     metrics.observe(r);
@@ -135,6 +139,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     health,
     record,
     async stop() {
+      loopLag.stop();
       snapshots.stop();
       await proxyServer.stop(true);
       await adminServer?.stop(true);

@@ -7,7 +7,7 @@ import type { CallRecord } from "./call-record.ts";
 
 const BUCKETS_MS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 
-class Histogram {
+export class Histogram {
   readonly counts = new Array<number>(BUCKETS_MS.length + 1).fill(0);
   sum = 0;
   observe(v: number): void {
@@ -39,14 +39,25 @@ function labelText(labels: Record<string, string>): string {
   return parts.length ? `{${parts.join(",")}}` : "";
 }
 
+export interface HistogramSource {
+  name: string;
+  help: string;
+  histogram: Histogram;
+}
+
 export class Metrics {
   private requests = new Map<string, number>();
   private latency = new Map<string, Histogram>();
   private overhead = new Histogram();
   private sources: GaugeSource[] = [];
+  private histograms: HistogramSource[] = [];
 
   register(source: GaugeSource): void {
     this.sources.push(source);
+  }
+
+  registerHistogram(source: HistogramSource): void {
+    this.histograms.push(source);
   }
 
   observe(r: CallRecord): void {
@@ -73,6 +84,10 @@ export class Metrics {
     for (const s of this.sources) {
       out.push(`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} ${s.type}`);
       for (const sample of s.samples()) out.push(`${s.name}${labelText(sample.labels)} ${sample.value}`);
+    }
+    for (const h of this.histograms) {
+      out.push(`# HELP ${h.name} ${h.help}`, `# TYPE ${h.name} histogram`);
+      renderHistogram(out, h.name, {}, h.histogram);
     }
     return `${out.join("\n")}\n`;
   }

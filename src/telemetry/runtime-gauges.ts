@@ -1,5 +1,6 @@
 import type { SnapshotManager } from "../snapshot/manager.ts";
 import type { TargetHealthView } from "../upstream/types.ts";
+import type { EventLoopLag } from "./event-loop-lag.ts";
 import type { LogQueue } from "./log-queue.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -40,4 +41,10 @@ export function registerRuntimeGauges(
   metrics.register({ name: "waygate_log_records_written_total", help: "Call records written.", type: "counter", samples: () => [{ labels: {}, value: q.stats.written }] });
   metrics.register({ name: "waygate_log_records_dropped_total", help: "Call records dropped (queue full or write failed).", type: "counter", samples: () => [{ labels: {}, value: q.stats.dropped }] });
   metrics.register({ name: "waygate_log_bodies_dropped_total", help: "Calls logged without their captured bodies because the log queue was under pressure.", type: "counter", samples: () => [{ labels: {}, value: q.stats.bodiesDropped }] });
+}
+
+/** The event loop's delay: a histogram of every tick and the longest delay since start. */
+export function registerEventLoopMetrics(metrics: Metrics, lag: EventLoopLag): void {
+  metrics.registerHistogram({ name: "waygate_event_loop_lag_ms", help: "How late the event loop ran a 10 ms timer, in milliseconds.", histogram: lag.histogram });
+  metrics.register({ name: "waygate_event_loop_lag_max_ms", help: "The longest event-loop delay since start, in milliseconds.", type: "gauge", samples: () => [{ labels: {}, value: lag.max }] });
 }

@@ -106,4 +106,5 @@ test("the admin API is read-only in DB-less mode, and requires the token", async
   expect((await fetch(`${admin}/admin/services`)).status).toBe(401);
   const metrics = await (await fetch(`${admin}/metrics`)).text();
   expect(metrics).toContain("waygate_requests_total");
+  expect(metrics).toContain("waygate_event_loop_lag_max_ms");
 });
