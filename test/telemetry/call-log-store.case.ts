@@ -28,7 +28,8 @@ export function sampleCalls(n: number, base = T0): CallRecord[] {
     r.credential_id = r.application_id ? `cred-${i % 2}` : null;
     r.status = STATUSES[i % STATUSES.length]!;
     r.error_code = ERRORS[r.status] ?? null;
-    r.total_ms = (i * 37) % 500;
+    // Every eleventh call is slow (over a second), as the slow-call index holds them.
+    r.total_ms = i % 11 === 0 ? 1000 + ((i * 53) % 4000) : (i * 37) % 500;
     r.gateway_ms = 0.5;
     r.upstream_ttfb_ms = r.status >= 500 ? null : r.total_ms / 2;
     r.request_bytes = i * 10;
@@ -139,6 +140,9 @@ export function callLogStoreSuite(backend: string, fresh: () => Promise<FreshCal
       ["provider", { provider: "anthropic" }],
       ["model", { model: "gpt-x" }],
       ["min latency", { min_latency_ms: 400 }],
+      ["min latency among slow calls", { min_latency_ms: 2500 }],
+      ["min latency at the slow-call threshold", { min_latency_ms: 1000 }],
+      ["min latency among slow calls, with a team", { min_latency_ms: 3000, team_id: "team-a" }],
       ["request id", { request_id: "req-0042" }],
       ["free text over path", { text: "ORDERS/1" }],
       ["free text over error code", { text: "healthy" }],

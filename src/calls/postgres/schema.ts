@@ -7,6 +7,7 @@
 import type postgres from "postgres";
 import { CALL_COLUMNS, type CallColumn } from "../columns.ts";
 import { DAY_MS } from "../retention.ts";
+import { SLOW_CALL_TERM } from "../where.ts";
 
 export const TABLE = "call_log";
 const DEFAULT_PARTITION = `${TABLE}_default`;
@@ -31,7 +32,7 @@ const COLUMN_TYPES: Readonly<Record<CallColumn, string>> = {
 /** Columns added after the table's first release. */
 const ADDED_COLUMNS: readonly CallColumn[] = ["ai_prompt_api", "release_id"];
 
-/** Same shape as the SQLite indexes: each filter, then (ts, request_id) for list order. */
+/** Same shape as the SQLite indexes: each filter, then (ts, request_id) for list order; slow calls apart. */
 const INDEXES: ReadonlyArray<[string, string, string?]> = [
   ["ts", "ts, request_id"],
   ["request_id", "request_id"],
@@ -43,6 +44,7 @@ const INDEXES: ReadonlyArray<[string, string, string?]> = [
   ["error", "error_code, ts, request_id", "error_code IS NOT NULL"],
   ["provider", "ai_provider, ts, request_id", "ai_provider IS NOT NULL"],
   ["model", "ai_model, ts, request_id", "ai_model IS NOT NULL"],
+  ["slow", "ts, request_id, total_ms", SLOW_CALL_TERM],
 ];
 
 export function partitionName(day: number): string {

@@ -1,6 +1,7 @@
 /** Call records live in their own SQLite file, apart from configuration, so log volume never slows config reads. */
 import { Database } from "bun:sqlite";
 import { CALL_COLUMNS } from "../columns.ts";
+import { SLOW_CALL_TERM } from "../where.ts";
 
 const COLUMN_TYPES: Readonly<Record<(typeof CALL_COLUMNS)[number], string>> = {
   request_id: "TEXT NOT NULL", trace_id: "TEXT", span_id: "TEXT", ts: "INTEGER NOT NULL", method: "TEXT NOT NULL",
@@ -30,6 +31,7 @@ const INDEXES: ReadonlyArray<[string, string]> = [
   ["calls_error_ts", "(error_code, ts, request_id) WHERE error_code IS NOT NULL"],
   ["calls_provider_ts", "(ai_provider, ts, request_id) WHERE ai_provider IS NOT NULL"],
   ["calls_model_ts", "(ai_model, ts, request_id) WHERE ai_model IS NOT NULL"],
+  ["calls_slow_ts", `(ts, request_id, total_ms) WHERE ${SLOW_CALL_TERM}`],
 ];
 
 export function openCallLog(path: string, readonly = false): Database {

@@ -2,9 +2,9 @@
  * Runs in a Worker: SQLite calls are synchronous, so writes (and, in a
  * second worker, queries) happen off the thread that serves requests.
  */
-import type { Database, SQLQueryBindings } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import type { CallRecord } from "../../telemetry/call-record.ts";
-import { CALL_COLUMNS, callValues } from "../columns.ts";
+import { callInserter } from "./insert.ts";
 import { openCallLog } from "./schema.ts";
 
 declare const self: Worker;
@@ -35,12 +35,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     switch (msg.type) {
       case "open": {
         db = openCallLog(msg.path, msg.readonly);
-        if (!msg.readonly) {
-          const stmt = db.prepare(`INSERT INTO calls (${CALL_COLUMNS.join(",")}) VALUES (${CALL_COLUMNS.map(() => "?").join(",")})`);
-          insertMany = db.transaction((batch: CallRecord[]) => {
-            for (const r of batch) stmt.run(...(callValues(r) as SQLQueryBindings[]));
-          });
-        }
+        if (!msg.readonly) insertMany = callInserter(db);
         reply({ type: "opened" });
         return;
       }
