@@ -188,6 +188,12 @@ ai_streams() { # name url rss-pid header-args...
 }
 
 # Streams through a fresh Waygate (and simulator), after a warm-up, with its CPU time.
+# Waygate's event-loop delay histogram (le=bound count per line) from its /metrics.
+ai_loop_lag() {
+  curl -s -H "authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$AI_WAYGATE_ADMIN_PORT/metrics" |
+    sed -n 's/^waygate_event_loop_lag_ms_bucket{le="\([^"]*\)"} \([0-9]*\)$/\1 \2/p' || true
+}
+
 ai_stream_waygate() { # name [VAR=value...]
   local name="$1" wg_pids=() wg_before wg_start
   shift
@@ -198,9 +204,12 @@ ai_stream_waygate() { # name [VAR=value...]
     --streams 200 --rate 400 --event-ms 20 --hold-s 1 --header "authorization: Bearer $AI_KEY" --out "$WORK/ai-streams-warmup.json"
   sleep 1
   mapfile -t wg_pids < <(tree_pids "$AI_WAYGATE_PID")
+  # Event-loop delays are counted from here on: the histogram's growth over the run.
+  ai_loop_lag >"$AI_RES/streams-$name.loop-before.txt"
   wg_before="$(cpu_ticks "${wg_pids[@]}")"
   wg_start="$(date +%s.%N)"
   ai_streams "$name" "http://127.0.0.1:$AI_WAYGATE_PORT/v1/chat/completions" "$AI_WAYGATE_PID" --header "authorization: Bearer $AI_KEY"
+  ai_loop_lag >"$AI_RES/streams-$name.loop-after.txt"
   printf '{"cpu_ticks":%d,"clk_tck":%d,"seconds":%s}\n' $(($(cpu_ticks "${wg_pids[@]}") - wg_before)) "$CLK_TCK" \
     "$(awk -v a="$wg_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')" >"$AI_RES/streams-$name.cpu.json"
   stop_pid "$AI_WAYGATE_PID"

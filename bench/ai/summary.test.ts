@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { replaceSection } from "../lib/doc-section.ts";
 import type { WrkReport } from "../lib/results.ts";
 import { AI_END, AI_START } from "./report.ts";
-import type { AiResults, AiTarget, AiTargetResult, StreamRun, StreamsReport } from "./lib/results.ts";
+import type { AiResults, AiTarget, AiTargetResult, LoopLagBucket, StreamRun, StreamsReport } from "./lib/results.ts";
 import { checkChatCompletion, summarizeAi, toAiRow } from "./lib/summary.ts";
 
 function wrk(rps: number, status = 0): WrkReport {
@@ -117,7 +117,22 @@ describe("throughput", () => {
 });
 
 describe("streams", () => {
-  const run = (r: StreamsReport, cpuTicks?: number): StreamRun => ({ report: r, cpu: cpuTicks === undefined ? undefined : { cpu_ticks: cpuTicks, clk_tck: 100, seconds: 20 } });
+  const run = (r: StreamsReport, cpuTicks?: number, loopLag?: LoopLagBucket[]): StreamRun => ({
+    report: r,
+    cpu: cpuTicks === undefined ? undefined : { cpu_ticks: cpuTicks, clk_tck: 100, seconds: 20 },
+    loopLag,
+  });
+
+  test("event-loop stalls during the run: how many ticks came over 10 ms late, and the worst one's bucket", () => {
+    const buckets = (counts: number[]): LoopLagBucket[] =>
+      [1, 2.5, 5, 10, 25, 50, 100, 250, Number.POSITIVE_INFINITY].map((le, i) => ({ le, count: counts[i]! }));
+    const stalled = summarizeAi(results([], { waygate: run(streams(1, 1), 1000, buckets([900, 950, 960, 970, 980, 990, 996, 1000, 1000])) }));
+    expect(stalled.streams.waygate).toMatchObject({ loopLate: 30, loopWorstMs: 250 });
+    const calm = summarizeAi(results([], { waygate: run(streams(1, 1), 1000, buckets([1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000])) }));
+    expect(calm.streams.waygate).toMatchObject({ loopLate: 0, loopWorstMs: 1 });
+    const unmeasured = summarizeAi(results([], { waygate: run(streams(1, 1), 1000) }));
+    expect(unmeasured.streams.waygate).toMatchObject({ loopLate: undefined, loopWorstMs: undefined });
+  });
 
   test("added time to first token and memory per open stream", () => {
     const s = summarizeAi(

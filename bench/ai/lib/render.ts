@@ -1,7 +1,7 @@
 /** The AI benchmark's report as Markdown, for the terminal and docs/benchmarks.md alike. */
 import type { Machine } from "../../lib/machine.ts";
 import type { AiParams } from "./results.ts";
-import { AI_LABELS, type AiSummary, type StreamFigures } from "./summary.ts";
+import { AI_LABELS, type AiSummary, LOOP_LATE_MS, type StreamFigures } from "./summary.ts";
 
 /** Below this share of its core a proxy was waiting on the load side, not working. */
 const LOAD_BOUND = 0.8;
@@ -82,9 +82,9 @@ export function renderAi(s: AiSummary, machine: Machine, p: AiParams, skipped: R
     const mb = (m: number) => `${m.toFixed(1)} MB`;
     out.push(
       table(
-        ["", "time to first token p50", "p99", "added p50", "added p99", "open at once", "failed", "unanswered at the end", "RSS before → open", "per open stream", "Waygate CPU"],
+        ["", "time to first token p50", "p99", "added p50", "added p99", "open at once", "failed", "unanswered at the end", "RSS before → open", "per open stream", "Waygate CPU", `event loop > ${LOOP_LATE_MS} ms late`, "worst delay"],
         [
-          ["direct to the simulator", ms(st.direct?.ttftP50Ms, 1), ms(st.direct?.ttftP99Ms, 1), "–", "–", "–", opt(st.direct?.failed, int), "–", "–", "–", "–"],
+          ["direct to the simulator", ms(st.direct?.ttftP50Ms, 1), ms(st.direct?.ttftP99Ms, 1), "–", "–", "–", opt(st.direct?.failed, int), "–", "–", "–", "–", "–", "–"],
           ...runs.map(([label, f]) => [
             label,
             ms(f.ttftP50Ms, 1),
@@ -97,6 +97,8 @@ export function renderAi(s: AiSummary, machine: Machine, p: AiParams, skipped: R
             f.rssBeforeMb !== undefined && f.rssOpenMb !== undefined ? `${mb(f.rssBeforeMb)} → ${mb(f.rssOpenMb)}` : "–",
             opt(f.kbPerStream, (k) => `${k.toFixed(1)} kB`),
             opt(f.cores, pct),
+            opt(f.loopLate, (n) => `${int(n)} times`),
+            opt(f.loopWorstMs, (b) => (Number.isFinite(b) ? `≤ ${int(b)} ms` : "over 30 s")),
           ]),
         ],
       ),

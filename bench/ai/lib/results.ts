@@ -88,10 +88,18 @@ export interface AiTargetResult {
 export const StreamCpu = z.object({ cpu_ticks: z.number(), clk_tck: z.number(), seconds: z.number() });
 export type StreamCpu = z.output<typeof StreamCpu>;
 
+/** How many event-loop ticks came at most `le` ms late during the run (cumulative, as Prometheus buckets). */
+export interface LoopLagBucket {
+  le: number;
+  count: number;
+}
+
 export interface StreamRun {
   report: StreamsReport;
   /** CPU the proxy used during the run, when there is a proxy. */
   cpu: StreamCpu | undefined;
+  /** The proxy's event-loop delays during the run, when it reports them. */
+  loopLag: LoopLagBucket[] | undefined;
 }
 
 export interface AiResults {
@@ -117,9 +125,27 @@ function readProbe(dir: string, name: string): Probe | undefined {
   return { status: Number(readFileSync(status, "utf8").trim()) || 0, body: existsSync(bodyPath) ? readFileSync(bodyPath, "utf8") : "" };
 }
 
+function readBuckets(path: string): Map<number, number> | undefined {
+  if (!existsSync(path)) return undefined;
+  const buckets = new Map<number, number>();
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const [le, count] = line.trim().split(" ");
+    if (le && count) buckets.set(le === "+Inf" ? Number.POSITIVE_INFINITY : Number(le), Number(count));
+  }
+  return buckets.size > 0 ? buckets : undefined;
+}
+
+/** The growth of the event-loop delay histogram between the scrapes before and after the run. */
+function readLoopLag(dir: string, name: string): LoopLagBucket[] | undefined {
+  const before = readBuckets(join(dir, `streams-${name}.loop-before.txt`));
+  const after = readBuckets(join(dir, `streams-${name}.loop-after.txt`));
+  if (!before || !after) return undefined;
+  return [...after].map(([le, count]) => ({ le, count: count - (before.get(le) ?? 0) })).sort((a, b) => a.le - b.le);
+}
+
 function readStreamRun(dir: string, name: string): StreamRun | undefined {
   const report = readOptional(StreamsReport, join(dir, `streams-${name}.json`));
-  return report ? { report, cpu: readOptional(StreamCpu, join(dir, `streams-${name}.cpu.json`)) } : undefined;
+  return report ? { report, cpu: readOptional(StreamCpu, join(dir, `streams-${name}.cpu.json`)), loopLag: readLoopLag(dir, name) } : undefined;
 }
 
 export function loadAiResults(dir: string): AiResults {

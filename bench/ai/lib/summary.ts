@@ -5,7 +5,7 @@
  * a benchmark.
  */
 import { interference, wrkColumns } from "../../lib/summary.ts";
-import type { AiResults, AiTarget, AiTargetResult, CallLogSummary, Probe, StreamRun } from "./results.ts";
+import type { AiResults, AiTarget, AiTargetResult, CallLogSummary, LoopLagBucket, Probe, StreamRun } from "./results.ts";
 
 export const AI_LABELS: Record<AiTarget, string> = {
   "sim-openai": "simulator direct, OpenAI format",
@@ -60,6 +60,20 @@ export interface StreamFigures {
   kbPerStream: number | undefined;
   /** Share of a core Waygate used while the streams ran. */
   cores: number | undefined;
+  /** Event-loop ticks that came more than LOOP_LATE_MS late during the run. */
+  loopLate: number | undefined;
+  /** The bucket bound the worst event-loop delay of the run stayed within, in ms (Infinity: beyond the largest). */
+  loopWorstMs: number | undefined;
+}
+
+/** An event-loop delay counted as a stall in the stream report. */
+export const LOOP_LATE_MS = 10;
+
+function loopFigures(buckets: LoopLagBucket[] | undefined): { loopLate: number | undefined; loopWorstMs: number | undefined } {
+  const total = buckets?.at(-1)?.count;
+  if (!buckets || total === undefined || total === 0) return { loopLate: undefined, loopWorstMs: undefined };
+  const within = buckets.find((b) => b.le === LOOP_LATE_MS)?.count;
+  return { loopLate: within === undefined ? undefined : total - within, loopWorstMs: buckets.find((b) => b.count === total)?.le };
 }
 
 export interface StreamSummary {
@@ -152,6 +166,7 @@ export function streamFigures(direct: StreamRun | undefined, run: StreamRun | un
     rssOpenMb: rss ? rss.open / 1024 : undefined,
     kbPerStream: rss && w.open_at_sample > 0 ? (rss.open - rss.before) / w.open_at_sample : undefined,
     cores: run.cpu && run.cpu.clk_tck > 0 && run.cpu.seconds > 0 ? run.cpu.cpu_ticks / run.cpu.clk_tck / run.cpu.seconds : undefined,
+    ...loopFigures(run.loopLag),
   };
 }
 
