@@ -14,10 +14,7 @@ export class EventLoopLag {
   private timer: Timer | undefined;
   private stopped = true;
 
-  constructor(
-    private readonly intervalMs = 10,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  constructor(private readonly intervalMs = 10) {}
 
   start(): void {
     if (!this.stopped) return;
@@ -31,9 +28,9 @@ export class EventLoopLag {
   }
 
   private arm(): void {
-    const due = this.now() + this.intervalMs;
+    const due = performance.now() + this.intervalMs;
     this.timer = setTimeout(() => {
-      const lag = Math.max(0, this.now() - due);
+      const lag = Math.max(0, performance.now() - due);
       this.histogram.observe(lag);
       if (lag > this.max) this.max = lag;
       if (!this.stopped) this.arm();
