@@ -1,17 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { DDSketch } from "../../src/analytics/sketch.ts";
+import { seededRandom as rng } from "../support/random.ts";
 
-/** mulberry32: a small seeded generator, so every run checks the same inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(r: () => number): number {
   const u = Math.max(r(), 1e-12);

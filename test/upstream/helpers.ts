@@ -1,17 +1,7 @@
 import type { BalancerTarget } from "../../src/upstream/balancer.ts";
 import { UpstreamInput, type Upstream } from "../../src/config/entities.ts";
 
-/** A deterministic [0,1) source (mulberry32) so random-driven tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../support/random.ts";
 
 export class FakeTarget implements BalancerTarget {
   constructor(

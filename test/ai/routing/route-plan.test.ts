@@ -6,18 +6,8 @@ import { describe, expect, test } from "bun:test";
 import { FALLBACK_TRIGGERS, type RouteNode } from "../../../src/config/ai-entities.ts";
 import type { ConditionInput } from "../../../src/ai/runtime/conditions.ts";
 import { type PlanContext, type PlannedTarget, planRoute, type TargetNode } from "../../../src/ai/runtime/route-plan.ts";
+import { seededRandom as seeded } from "../../support/random.ts";
 
-/** mulberry32: a small seeded generator, so the statistics are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const t = (provider: string, model = "m", extra: Partial<TargetNode> = {}): TargetNode => ({ type: "target", provider, model, ...extra });
 

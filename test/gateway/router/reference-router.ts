@@ -117,16 +117,7 @@ export function referenceMatch(routes: RouteDef[], input: MatchInput): MatchResu
   return allowed.size > 0 ? { ok: false, reason: "method_not_allowed", allowed: [...allowed].sort() } : { ok: false, reason: "not_found" };
 }
 
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../support/random.ts";
 
 function pickOne<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
