@@ -4,33 +4,10 @@
  * team policies, and the operational fields of the live service.
  */
 import { expect, test } from "bun:test";
-import { type EntitySet, INPUT_SCHEMAS, type Kind, type EntityMap } from "../../src/config/entities.ts";
+import type { EntitySet } from "../../src/config/entities.ts";
 import type { ServiceContent } from "../../src/config/service-content.ts";
 import { applyReleases } from "../../src/releases/overlay.ts";
-
-const AT = "2026-01-01T00:00:00.000Z";
-
-function doc<K extends Kind>(kind: K, id: string, input: Record<string, unknown>): EntityMap[K] {
-  return { ...(INPUT_SCHEMAS[kind].parse(input) as object), id, created_at: AT, updated_at: AT } as unknown as EntityMap[K];
-}
-
-function emptySet(): EntitySet {
-  return {
-    revision: 1,
-    teams: [],
-    upstreams: [],
-    services: [],
-    routes: [],
-    applications: [],
-    credentials: [],
-    subscriptions: [],
-    providers: [],
-    virtual_models: [],
-    model_overrides: [],
-    policies: [],
-    prompt_apis: [],
-  } as EntitySet;
-}
+import { emptyEntitySet as emptySet, entityDoc as doc } from "../support/entities.ts";
 
 function liveSet(): EntitySet {
   const set = emptySet();

@@ -1,36 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { LatencyBook } from "../../src/ai/runtime/ai-runtime.ts";
-import { type EntitySet, INPUT_SCHEMAS, type Kind, type EntityMap } from "../../src/config/entities.ts";
+import type { EntitySet } from "../../src/config/entities.ts";
 import { FakeClock } from "../../src/core/clock.ts";
 import { kindLookup } from "../../src/policies/registry.ts";
 import { compileSnapshot } from "../../src/snapshot/compile.ts";
 import type { CompiledRoute } from "../../src/snapshot/snapshot.ts";
 import { TargetRegistry } from "../../src/upstream/registry.ts";
 import { ONLY_ONE, STAMP, built } from "./fake-kinds.ts";
-
-const T = "2026-01-01T00:00:00.000Z";
-
-function entity<K extends Kind>(kind: K, id: string, input: Record<string, unknown>): EntityMap[K] {
-  return { ...(INPUT_SCHEMAS[kind].parse(input) as object), id, created_at: T, updated_at: T } as EntityMap[K];
-}
-
-function emptySet(): EntitySet {
-  return {
-    revision: 1,
-    teams: [],
-    upstreams: [],
-    services: [],
-    routes: [],
-    applications: [],
-    credentials: [],
-    subscriptions: [],
-    providers: [],
-    virtual_models: [],
-    model_overrides: [],
-    policies: [],
-    prompt_apis: [],
-  };
-}
+import { emptyEntitySet as emptySet, entityDoc as entity } from "../support/entities.ts";
 
 /** Two teams' services, each with a route, and two applications. */
 function baseSet(auth: "none" | "key_auth" = "key_auth"): EntitySet {
