@@ -11,18 +11,6 @@ import type { SecretBox } from "../core/secrets.ts";
 import { secretHint } from "../core/secrets.ts";
 import type { JwtInput, StoredJwt, StoredJwtKey } from "./auth-entities.ts";
 
-/** The stored ciphertext when it still decrypts to `clear` (keeps unchanged documents byte-equal), else a new one. */
-function seal(box: SecretBox, clear: string, previous: string | undefined): string {
-  if (previous !== undefined && previous.split(":")[1] === box.keyId) {
-    try {
-      if (box.decrypt(previous) === clear) return previous;
-    } catch {
-      // Unreadable previous value: replaced below.
-    }
-  }
-  return box.encrypt(clear);
-}
-
 /** The stored key a key given without material stands for: same kid, or (both without kid) same position. */
 function keptKey(given: { kid?: string | undefined }, index: number, existing: readonly StoredJwtKey[]): StoredJwtKey | undefined {
   if (given.kid !== undefined) return existing.find((k) => k.kid === given.kid && k.secret_enc !== undefined);
@@ -74,7 +62,7 @@ export function sealJwt(input: JwtInput, existing: StoredJwt | undefined, box: S
       issues.push({ path: `${path}.keys.${i}.secret`, message: "needs a master key to be stored" });
       return out;
     }
-    out.secret_enc = seal(box, secret, keptKey(rest, i, before)?.secret_enc);
+    out.secret_enc = box.reseal(secret, keptKey(rest, i, before)?.secret_enc);
     out.secret_hint = secretHint(secret);
     return out;
   });

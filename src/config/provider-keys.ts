@@ -23,18 +23,6 @@ function unavailable(issues: FieldIssue[]): WaygateError {
   });
 }
 
-/** The stored ciphertext when it still decrypts to `clear` (keeps unchanged documents byte-equal), else a new one. */
-function seal(box: SecretBox, clear: string, previous: string | undefined): string {
-  if (previous !== undefined && previous.split(":")[1] === box.keyId) {
-    try {
-      if (box.decrypt(previous) === clear) return previous;
-    } catch {
-      // Unreadable previous value: replaced below.
-    }
-  }
-  return box.encrypt(clear);
-}
-
 /**
  * Turns validated input keys into stored keys. A key given without `secret`
  * keeps the stored secret (and session token, unless a new one is given) of
@@ -61,10 +49,10 @@ export function sealProviderKeys(keys: ProviderKeyInput[], existing: readonly St
       return out;
     }
     if (secret !== undefined) {
-      out.secret_enc = seal(box, secret, before?.secret_enc);
+      out.secret_enc = box.reseal(secret, before?.secret_enc);
       out.secret_hint = secretHint(secret);
     }
-    if (session_token !== undefined) out.session_token_enc = seal(box, session_token, before?.session_token_enc);
+    if (session_token !== undefined) out.session_token_enc = box.reseal(session_token, before?.session_token_enc);
     return out;
   });
   if (missingBox.length > 0) throw unavailable(missingBox);

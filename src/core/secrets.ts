@@ -36,6 +36,18 @@ export class SecretBox {
     decipher.setAuthTag(body.subarray(body.length - 16));
     return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString("utf8");
   }
+
+  /** `previous` when it still decrypts to `clear` (keeps unchanged documents byte-equal), else a new ciphertext. */
+  reseal(clear: string, previous: string | undefined): string {
+    if (previous !== undefined && previous.split(":")[1] === this.keyId) {
+      try {
+        if (this.decrypt(previous) === clear) return previous;
+      } catch {
+        // Unreadable previous value: replaced below.
+      }
+    }
+    return this.encrypt(clear);
+  }
 }
 
 /** The last four characters, enough to tell keys apart in a list. */
