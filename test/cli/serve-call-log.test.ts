@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { POSTGRES_TEST_URL, postgresReachable, postgresUnreachableMessage, warnPostgresMissing } from "../store/backends.ts";
+import { servedUrls } from "../support/serve.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "waygate-serve-calls-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,22 +19,6 @@ function serve(args: string[]) {
     stdout: "pipe",
     stderr: "pipe",
   });
-}
-
-async function urls(proc: ReturnType<typeof serve>): Promise<{ proxy: string; admin: string }> {
-  const reader = proc.stdout.getReader();
-  let out = "";
-  for (;;) {
-    const proxy = /proxy listening on (http:\/\/\S+)/.exec(out)?.[1];
-    const admin = /admin API on (http:\/\/\S+)\/admin/.exec(out)?.[1];
-    if (proxy && admin) {
-      reader.releaseLock();
-      return { proxy, admin };
-    }
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`serve exited: ${out}${await new Response(proc.stderr).text()}`);
-    out += new TextDecoder().decode(value);
-  }
 }
 
 async function searchable(admin: string, requestId: string): Promise<{ items: Array<{ request_id: string; status: number; error_code: string }> }> {
@@ -50,7 +35,7 @@ async function searchable(admin: string, requestId: string): Promise<{ items: Ar
 async function roundTrip(args: string[]): Promise<void> {
   const proc = serve(args);
   try {
-    const { proxy, admin } = await urls(proc);
+    const { proxy, admin } = await servedUrls(proc);
     const res = await fetch(`${proxy}/nowhere`, { headers: { "x-request-id": "cli-call-log-1" } });
     expect(res.status).toBe(404);
     const found = await searchable(admin, "cli-call-log-1");

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockProviders } from "../../src/mock/server.ts";
+import { servedUrls } from "../support/serve.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "waygate-serve-prompts-"));
 const mock = startMockProviders({ hostname: "127.0.0.1", port: 0 });
@@ -18,22 +19,6 @@ afterAll(async () => {
 const BIN = join(import.meta.dir, "..", "..", "bin", "waygate");
 const TOKEN = "p".repeat(32);
 
-async function urls(proc: Bun.Subprocess<"ignore", "pipe", "pipe">): Promise<{ proxy: string; admin: string }> {
-  const reader = proc.stdout.getReader();
-  let out = "";
-  for (;;) {
-    const proxy = /proxy listening on (http:\/\/\S+)/.exec(out)?.[1];
-    const admin = /admin API on (http:\/\/\S+)\/admin/.exec(out)?.[1];
-    if (proxy && admin) {
-      reader.releaseLock();
-      return { proxy, admin };
-    }
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`serve exited: ${out}${await new Response(proc.stderr).text()}`);
-    out += new TextDecoder().decode(value);
-  }
-}
-
 test("a prompt API answers on the proxy and can be tried from the admin API; both calls are logged with its name", async () => {
   const proc = Bun.spawn([BIN, "serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--data-dir", dir, "--db", `sqlite:${join(dir, "w.db")}`], {
     cwd: dir,
@@ -43,7 +28,7 @@ test("a prompt API answers on the proxy and can be tried from the admin API; bot
     stderr: "pipe",
   });
   try {
-    const { proxy, admin } = await urls(proc);
+    const { proxy, admin } = await servedUrls(proc);
     const adminCall = async (method: string, path: string, body: unknown) => {
       const res = await fetch(`${admin}${path}`, {
         method,
