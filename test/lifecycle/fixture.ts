@@ -9,7 +9,7 @@ import type { Store } from "../../src/store/store.ts";
 import type { ApiResponse } from "../control/fixture.ts";
 import { type IdentityServer, startIdentityAdmin } from "../control/identity-fixture.ts";
 import type { CallRecord } from "../../src/telemetry/call-record.ts";
-import { MemorySink, TEST_SECRETS } from "../support/gateway.ts";
+import { MemorySink, TEST_SECRETS, untilServing } from "../support/gateway.ts";
 
 export interface Echo {
   url: string;
@@ -71,12 +71,7 @@ export async function startLifecycleEnv(existing?: Store): Promise<LifecycleEnv>
       const body = (await res.json()) as { upstream?: string; error?: { code: string } };
       return body.upstream ?? body.error?.code ?? `status ${res.status}`;
     },
-    async synced() {
-      const target = await store.revision();
-      await gw.snapshots.reload();
-      const deadline = Date.now() + 2000;
-      while (gw.snapshots.current.revision < target && Date.now() < deadline) await Bun.sleep(5);
-    },
+    synced: () => untilServing(store, gw),
     async records() {
       await gw.queue?.flush();
       return sink.records;

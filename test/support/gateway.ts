@@ -103,12 +103,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       const credential = await store.create("credentials", { ...rest, key_hash: hashApiKey(key), key_prefix: keyPrefix(key) });
       return { key, credential };
     },
-    async synced() {
-      const target = await store.revision();
-      await gw.snapshots.reload();
-      const deadline = Date.now() + 2000;
-      while (gw.snapshots.current.revision < target && Date.now() < deadline) await Bun.sleep(5);
-    },
+    synced: () => untilServing(store, gw),
     async records() {
       await gw.queue?.flush();
       return sink.records;
@@ -132,6 +127,14 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or throws after `timeoutMs`. */
+/** Waits (up to 2 s) until the gateway serves the store's current revision. */
+export async function untilServing(store: Store, gw: RunningGateway): Promise<void> {
+  const target = await store.revision();
+  await gw.snapshots.reload();
+  const deadline = Date.now() + 2000;
+  while (gw.snapshots.current.revision < target && Date.now() < deadline) await Bun.sleep(5);
+}
+
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000, what = "condition"): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
