@@ -8,13 +8,10 @@ import { z } from "zod";
 import { PROVIDER_KINDS } from "../ai/provider.ts";
 import { TARGET_PARAM_NAMES } from "../ai/runtime/target-params.ts";
 import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
+import { entityId, entityName } from "./names.ts";
 
-const name = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must start with a letter or digit and contain only letters, digits, '.', '_' or '-'");
-const id = z.string().min(1).max(64);
+const name = entityName;
+const id = entityId;
 
 /**
  * One credential of a provider's pool. `secret` is write-only: the admin API

@@ -12,16 +12,13 @@ import { CredentialLocation, DEFAULT_CREDENTIAL_LOCATIONS, JwtSpec, SERVICE_AUTH
 import { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec } from "./resilience.ts";
 import { ServiceCatalogFields } from "../catalog/fields.ts";
 import { PromptApiInput, type PromptApi } from "../prompt-apis/entity.ts";
+import { entityId, entityName } from "./names.ts";
 
 export { CircuitBreakerSpec, OutlierDetectionSpec, TimeoutsSpec };
 export type { ModelOverride, PromptApi, Provider, VirtualModel };
 
-const name = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must start with a letter or digit and contain only letters, digits, '.', '_' or '-'");
-const id = z.string().min(1).max(64);
+const name = entityName;
+const id = entityId;
 const durationMs = z.number().int().min(1).max(3_600_000);
 const httpStatus = z.number().int().min(100).max(599);
 

@@ -8,13 +8,10 @@ import { z } from "zod";
 import { AI_ENDPOINT_ENDINGS, isAiEndpointPath } from "../ai/endpoint-paths.ts";
 import { type JsonSchemaDoc, schemaIssues } from "./json-schema.ts";
 import { parseTemplate } from "./template.ts";
+import { entityId, entityName } from "../config/names.ts";
 
-const name = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must start with a letter or digit and contain only letters, digits, '.', '_' or '-'");
-const id = z.string().min(1).max(64);
+const name = entityName;
+const id = entityId;
 
 
 const PromptApiPath = z
